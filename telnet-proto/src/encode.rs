@@ -1,0 +1,283 @@
+//! The encoder: the application's data and intentions as wire bytes, written
+//! into caller-owned buffers.
+//!
+//! Every function here computes the exact size it needs first. If the
+//! buffer is smaller it returns [`BufferTooSmall`] naming that size and
+//! writes nothing, so the call can simply be repeated with a larger buffer.
+//! On success it returns the number of bytes written at the start of the
+//! buffer.
+//!
+//! With the `bytes` feature each function has a `put_*` twin that appends to
+//! any [`bytes::BufMut`] under the same rule (a `BytesMut` grows, so for it
+//! the error never happens).
+//!
+//! ```
+//! use telnet_proto::encode;
+//!
+//! let mut buf = [0u8; 16];
+//! let n = encode::data(b"a\xffb", &mut buf)?;
+//! assert_eq!(&buf[..n], b"a\xff\xffb");
+//!
+//! let n = encode::text(b"hi\n", &mut buf)?;
+//! assert_eq!(&buf[..n], b"hi\r\n");
+//!
+//! let err = encode::data(&[0xff; 9], &mut buf).unwrap_err();
+//! assert_eq!(err.required, 18);
+//! # Ok::<(), telnet_proto::BufferTooSmall>(())
+//! ```
+
+use core::fmt;
+
+use crate::consts::{CR, IAC, LF, NUL, SB, SE};
+use crate::{Command, Negotiation, TelnetOption};
+
+/// The output buffer cannot hold what was to be written; nothing was written.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct BufferTooSmall {
+    /// The number of bytes the encoding needs.
+    pub required: usize,
+    /// The number of bytes the buffer had.
+    pub available: usize,
+}
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "output buffer too small: {} bytes needed, {} available",
+            self.required, self.available
+        )
+    }
+}
+
+impl core::error::Error for BufferTooSmall {}
+
+/// Where encoded bytes go: a slice with a write position, or a `BufMut`.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+struct SliceSink<'a> {
+    buf: &'a mut [u8],
+    len: usize,
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        // The caller checked the total size beforehand, so this range is in
+        // bounds; a failure here would be a bug in a size computation.
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+}
+
+#[cfg(feature = "bytes")]
+struct BufSink<'a, B: bytes::BufMut + ?Sized>(&'a mut B);
+
+#[cfg(feature = "bytes")]
+impl<B: bytes::BufMut + ?Sized> Sink for BufSink<'_, B> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put_slice(bytes);
+    }
+}
+
+/// Runs `write` into `dst` if `required` bytes fit.
+fn into_slice(
+    dst: &mut [u8],
+    required: usize,
+    write: impl FnOnce(&mut SliceSink<'_>),
+) -> Result<usize, BufferTooSmall> {
+    if dst.len() < required {
+        return Err(BufferTooSmall {
+            required,
+            available: dst.len(),
+        });
+    }
+    let mut sink = SliceSink { buf: dst, len: 0 };
+    write(&mut sink);
+    debug_assert_eq!(sink.len, required);
+    Ok(sink.len)
+}
+
+#[cfg(feature = "bytes")]
+fn into_buf<B: bytes::BufMut + ?Sized>(
+    dst: &mut B,
+    required: usize,
+    write: impl FnOnce(&mut BufSink<'_, B>),
+) -> Result<usize, BufferTooSmall> {
+    if dst.remaining_mut() < required {
+        return Err(BufferTooSmall {
+            required,
+            available: dst.remaining_mut(),
+        });
+    }
+    write(&mut BufSink(dst));
+    Ok(required)
+}
+
+/// The size of `src` once every 0xFF is doubled.
+#[inline]
+pub fn data_len(src: &[u8]) -> usize {
+    src.len() + memchr::memchr_iter(IAC, src).count()
+}
+
+fn write_data(src: &[u8], sink: &mut impl Sink) {
+    let mut start = 0;
+    for i in memchr::memchr_iter(IAC, src) {
+        // Write through the 0xFF, then write it once more.
+        sink.put(&src[start..=i]);
+        sink.put(&[IAC]);
+        start = i + 1;
+    }
+    sink.put(&src[start..]);
+}
+
+/// The size of `src` encoded as NVT text (see [`text`]).
+pub fn text_len(src: &[u8]) -> usize {
+    let mut len = src.len();
+    for i in memchr::memchr3_iter(IAC, CR, LF, src) {
+        match src[i] {
+            IAC => len += 1,
+            // `\r\n` stays two bytes; a bare `\r` gains a NUL.
+            CR if src.get(i + 1) == Some(&LF) => {}
+            CR => len += 1,
+            // `\n` gains a CR unless one precedes it.
+            _ if i > 0 && src[i - 1] == CR => {}
+            _ => len += 1,
+        }
+    }
+    len
+}
+
+fn write_text(src: &[u8], sink: &mut impl Sink) {
+    let mut start = 0;
+    for i in memchr::memchr3_iter(IAC, CR, LF, src) {
+        match src[i] {
+            IAC => {
+                sink.put(&src[start..=i]);
+                sink.put(&[IAC]);
+                start = i + 1;
+            }
+            CR if src.get(i + 1) == Some(&LF) => {}
+            CR => {
+                sink.put(&src[start..=i]);
+                sink.put(&[NUL]);
+                start = i + 1;
+            }
+            _ if i > 0 && src[i - 1] == CR => {}
+            _ => {
+                sink.put(&src[start..i]);
+                sink.put(&[CR]);
+                start = i;
+            }
+        }
+    }
+    sink.put(&src[start..]);
+}
+
+/// The size of a subnegotiation carrying `payload` (see [`subnegotiation`]).
+pub fn subnegotiation_len(option: TelnetOption, payload: &[u8]) -> usize {
+    5 + usize::from(option.0 == IAC) + data_len(payload)
+}
+
+fn write_subnegotiation(option: TelnetOption, payload: &[u8], sink: &mut impl Sink) {
+    sink.put(&[IAC, SB]);
+    write_data(&[option.0], sink);
+    write_data(payload, sink);
+    sink.put(&[IAC, SE]);
+}
+
+/// Binary-safe data: every 0xFF doubled (RFC 854), nothing else changed.
+///
+/// This is what to send in a direction where BINARY is on, and what
+/// telnetlib's `write` did.
+pub fn data(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    into_slice(dst, data_len(src), |sink| write_data(src, sink))
+}
+
+/// NVT text (RFC 854): `\n` becomes CR LF, a `\r` not followed by `\n`
+/// becomes CR NUL, `\r\n` stays CR LF, and every 0xFF is doubled.
+///
+/// Each call stands alone: a `\r` at the very end of `src` is taken as bare
+/// (CR NUL), so do not split a `\r\n` between two calls. Use [`data`] in a
+/// direction where BINARY is on; [`Session::encode_text`](crate::Session::encode_text)
+/// chooses between the two for you.
+pub fn text(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    into_slice(dst, text_len(src), |sink| write_text(src, sink))
+}
+
+/// A two-byte command: `IAC <code>`.
+pub fn command(command: Command, dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    into_slice(dst, 2, |sink| sink.put(&command.to_bytes()))
+}
+
+/// A negotiation: `IAC <verb> <option>`.
+///
+/// Sending negotiations by hand bypasses the RFC 1143 table; in the
+/// automatic mode use [`Session::request`](crate::Session::request) instead,
+/// which knows when not to send.
+pub fn negotiation(negotiation: Negotiation, dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    into_slice(dst, 3, |sink| sink.put(&negotiation.to_bytes()))
+}
+
+/// A subnegotiation: `IAC SB <option> <payload> IAC SE`, with every 0xFF in
+/// the payload (and an option code of 255) doubled.
+pub fn subnegotiation(
+    option: TelnetOption,
+    payload: &[u8],
+    dst: &mut [u8],
+) -> Result<usize, BufferTooSmall> {
+    into_slice(dst, subnegotiation_len(option, payload), |sink| {
+        write_subnegotiation(option, payload, sink)
+    })
+}
+
+/// [`data`], appended to a [`bytes::BufMut`].
+#[cfg(feature = "bytes")]
+pub fn put_data<B: bytes::BufMut + ?Sized>(
+    src: &[u8],
+    dst: &mut B,
+) -> Result<usize, BufferTooSmall> {
+    into_buf(dst, data_len(src), |sink| write_data(src, sink))
+}
+
+/// [`text`], appended to a [`bytes::BufMut`].
+#[cfg(feature = "bytes")]
+pub fn put_text<B: bytes::BufMut + ?Sized>(
+    src: &[u8],
+    dst: &mut B,
+) -> Result<usize, BufferTooSmall> {
+    into_buf(dst, text_len(src), |sink| write_text(src, sink))
+}
+
+/// [`command`], appended to a [`bytes::BufMut`].
+#[cfg(feature = "bytes")]
+pub fn put_command<B: bytes::BufMut + ?Sized>(
+    command: Command,
+    dst: &mut B,
+) -> Result<usize, BufferTooSmall> {
+    into_buf(dst, 2, |sink| sink.put(&command.to_bytes()))
+}
+
+/// [`negotiation`], appended to a [`bytes::BufMut`].
+#[cfg(feature = "bytes")]
+pub fn put_negotiation<B: bytes::BufMut + ?Sized>(
+    negotiation: Negotiation,
+    dst: &mut B,
+) -> Result<usize, BufferTooSmall> {
+    into_buf(dst, 3, |sink| sink.put(&negotiation.to_bytes()))
+}
+
+/// [`subnegotiation`], appended to a [`bytes::BufMut`].
+#[cfg(feature = "bytes")]
+pub fn put_subnegotiation<B: bytes::BufMut + ?Sized>(
+    option: TelnetOption,
+    payload: &[u8],
+    dst: &mut B,
+) -> Result<usize, BufferTooSmall> {
+    into_buf(dst, subnegotiation_len(option, payload), |sink| {
+        write_subnegotiation(option, payload, sink)
+    })
+}

@@ -1,0 +1,344 @@
+//! RFC 1143 option negotiation ("the Q method"): [`Policy`], [`Side`],
+//! [`OptionState`] and the table behind [`Session`](crate::Session).
+//!
+//! One table holds, for each of the 256 options and for each side (ours,
+//! "us", and the peer's, "him"), one of four states and a queue bit:
+//!
+//! ```notrust
+//! NO       the option is off
+//! YES      the option is on
+//! WANTNO   we sent WONT/DONT and wait for the answer
+//! WANTYES  we sent WILL/DO and wait for the answer
+//! OPPOSITE (queue bit) once the answer comes, ask for the opposite
+//! ```
+//!
+//! The same transitions serve both sides and both roles, so a client and a
+//! server built on this crate share every line of negotiation code. The
+//! rules that matter in practice (RFC 1143 section 7):
+//!
+//! * a request for what is already in force is never answered, so two
+//!   peers cannot loop by acknowledging each other's acknowledgements;
+//! * a refusal (`DONT`/`WONT`) is sent only to change a state, never for
+//!   an option that is already off;
+//! * a new request while one is pending sets the queue bit instead of
+//!   sending a second request.
+
+use crate::{Negotiation, TelnetOption, Verb};
+
+/// Which end of the connection an option is enabled on.
+///
+/// Each option is negotiated separately for each direction: `WILL`/`WONT`
+/// (ours) and `DO`/`DONT` (theirs) are about [`Side::Local`];
+/// `DO`/`DONT` (ours) and `WILL`/`WONT` (theirs) are about [`Side::Remote`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Side {
+    /// Our end ("us" in RFC 1143): what we do, negotiated by our `WILL` and
+    /// their `DO`.
+    Local,
+    /// The peer's end ("him" in RFC 1143): what the peer does, negotiated
+    /// by our `DO` and their `WILL`.
+    Remote,
+}
+
+/// The RFC 1143 state of one side of one option.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum OptionState {
+    /// Off.
+    No,
+    /// On.
+    Yes,
+    /// We asked to turn it off and wait for the answer. The `bool` is the
+    /// queue bit: `true` when a request to turn it back on is queued.
+    WantNo(bool),
+    /// We asked to turn it on and wait for the answer. The `bool` is the
+    /// queue bit: `true` when a request to turn it off again is queued.
+    WantYes(bool),
+}
+
+impl OptionState {
+    /// Whether the option is on (`YES`). An option whose disabling is
+    /// pending counts as off: we stopped using it when we asked.
+    pub const fn is_enabled(self) -> bool {
+        matches!(self, OptionState::Yes)
+    }
+
+    /// Whether a request of ours is waiting for the peer's answer.
+    pub const fn is_pending(self) -> bool {
+        matches!(self, OptionState::WantNo(_) | OptionState::WantYes(_))
+    }
+
+    const fn to_bits(self) -> u8 {
+        match self {
+            OptionState::No => 0,
+            OptionState::Yes => 1,
+            OptionState::WantNo(q) => 2 | ((q as u8) << 2),
+            OptionState::WantYes(q) => 3 | ((q as u8) << 2),
+        }
+    }
+
+    const fn from_bits(bits: u8) -> OptionState {
+        let queued = bits & 4 != 0;
+        match bits & 3 {
+            0 => OptionState::No,
+            1 => OptionState::Yes,
+            2 => OptionState::WantNo(queued),
+            _ => OptionState::WantYes(queued),
+        }
+    }
+}
+
+/// Which options we agree to when the peer asks.
+///
+/// Two sets of 256 bits: options we will enable on our side when the peer
+/// sends `DO`, and options we let the peer enable on its side when it sends
+/// `WILL`. The default allows nothing, as Python's telnetlib did: every
+/// `DO x` is answered `WONT x` and every `WILL x` is answered `DONT x`
+/// (but an option that is already off is never refused again).
+///
+/// ```
+/// use telnet_proto::{Policy, TelnetOption};
+///
+/// let policy = Policy::new()
+///     .with_local(TelnetOption::NAWS)
+///     .with_local(TelnetOption::TTYPE)
+///     .with_remote(TelnetOption::ECHO)
+///     .with_remote(TelnetOption::SGA);
+/// assert!(policy.allows_local(TelnetOption::NAWS));
+/// assert!(!policy.allows_remote(TelnetOption::NAWS));
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Policy {
+    local: [u64; 4],
+    remote: [u64; 4],
+}
+
+impl Policy {
+    /// A policy that allows nothing.
+    pub const fn new() -> Self {
+        Policy {
+            local: [0; 4],
+            remote: [0; 4],
+        }
+    }
+
+    /// Whether we enable `option` on our side when the peer sends `DO`.
+    pub const fn allows_local(&self, option: TelnetOption) -> bool {
+        get_bit(&self.local, option.0)
+    }
+
+    /// Whether we let the peer enable `option` on its side when it sends `WILL`.
+    pub const fn allows_remote(&self, option: TelnetOption) -> bool {
+        get_bit(&self.remote, option.0)
+    }
+
+    /// Whether `option` is allowed on `side`.
+    pub const fn allows(&self, side: Side, option: TelnetOption) -> bool {
+        match side {
+            Side::Local => self.allows_local(option),
+            Side::Remote => self.allows_remote(option),
+        }
+    }
+
+    /// Allow or refuse `option` on `side`.
+    pub fn set(&mut self, side: Side, option: TelnetOption, allowed: bool) {
+        let bits = match side {
+            Side::Local => &mut self.local,
+            Side::Remote => &mut self.remote,
+        };
+        let word = &mut bits[usize::from(option.0 >> 6)];
+        let mask = 1u64 << (option.0 & 63);
+        if allowed {
+            *word |= mask;
+        } else {
+            *word &= !mask;
+        }
+    }
+
+    /// This policy, also allowing `option` on our side.
+    #[must_use]
+    pub fn with_local(mut self, option: TelnetOption) -> Self {
+        self.set(Side::Local, option, true);
+        self
+    }
+
+    /// This policy, also allowing the peer to enable `option` on its side.
+    #[must_use]
+    pub fn with_remote(mut self, option: TelnetOption) -> Self {
+        self.set(Side::Remote, option, true);
+        self
+    }
+}
+
+const fn get_bit(bits: &[u64; 4], code: u8) -> bool {
+    bits[(code >> 6) as usize] & (1u64 << (code & 63)) != 0
+}
+
+/// What a received negotiation did to the table.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Outcome {
+    /// A negotiation to send back, if any.
+    pub(crate) reply: Option<Negotiation>,
+    /// The new enabled-ness of the side concerned, if it changed.
+    pub(crate) changed: Option<bool>,
+}
+
+/// The 256 × 2 RFC 1143 table: low nibble ours, high nibble the peer's.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub(crate) struct Table {
+    states: [u8; 256],
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Table { states: [0; 256] }
+    }
+}
+
+impl Table {
+    pub(crate) fn get(&self, side: Side, option: TelnetOption) -> OptionState {
+        let byte = self.states[usize::from(option.0)];
+        OptionState::from_bits(match side {
+            Side::Local => byte & 0x0f,
+            Side::Remote => byte >> 4,
+        })
+    }
+
+    pub(crate) fn set(&mut self, side: Side, option: TelnetOption, state: OptionState) {
+        let byte = &mut self.states[usize::from(option.0)];
+        let bits = state.to_bits();
+        *byte = match side {
+            Side::Local => (*byte & 0xf0) | bits,
+            Side::Remote => (*byte & 0x0f) | (bits << 4),
+        };
+    }
+
+    #[inline]
+    pub(crate) fn is_enabled(&self, side: Side, option: TelnetOption) -> bool {
+        self.get(side, option).is_enabled()
+    }
+
+    /// Handle a received `WILL`/`WONT` (about the peer's side) or
+    /// `DO`/`DONT` (about ours), following RFC 1143 section 7.
+    pub(crate) fn receive(&mut self, received: Negotiation, policy: &Policy) -> Outcome {
+        let option = received.option;
+        let (side, enable) = match received.verb {
+            Verb::Will => (Side::Remote, true),
+            Verb::Wont => (Side::Remote, false),
+            Verb::Do => (Side::Local, true),
+            Verb::Dont => (Side::Local, false),
+        };
+        // RFC 860: a timing mark is answered, never remembered as a state.
+        if option == TelnetOption::TIMING_MARK {
+            let reply = match (side, enable) {
+                (Side::Local, true) if policy.allows_local(option) => Some(Verb::Will),
+                (Side::Local, true) => Some(Verb::Wont),
+                _ => None,
+            };
+            return Outcome {
+                reply: reply.map(|verb| Negotiation::new(verb, option)),
+                changed: None,
+            };
+        }
+        let (yes, no) = match side {
+            Side::Local => (Verb::Will, Verb::Wont),
+            Side::Remote => (Verb::Do, Verb::Dont),
+        };
+        let before = self.get(side, option);
+        let (after, reply) = if enable {
+            match before {
+                OptionState::No if policy.allows(side, option) => (OptionState::Yes, Some(yes)),
+                OptionState::No => (OptionState::No, Some(no)),
+                OptionState::Yes => (OptionState::Yes, None),
+                // The peer answered our refusal with an acceptance: RFC 1143
+                // calls it an error and takes the option as off ...
+                OptionState::WantNo(false) => (OptionState::No, None),
+                // ... or, with a re-enable queued, as on.
+                OptionState::WantNo(true) => (OptionState::Yes, None),
+                OptionState::WantYes(false) => (OptionState::Yes, None),
+                OptionState::WantYes(true) => (OptionState::WantNo(false), Some(no)),
+            }
+        } else {
+            match before {
+                OptionState::No => (OptionState::No, None),
+                OptionState::Yes => (OptionState::No, Some(no)),
+                OptionState::WantNo(false) => (OptionState::No, None),
+                OptionState::WantNo(true) => (OptionState::WantYes(false), Some(yes)),
+                OptionState::WantYes(_) => (OptionState::No, None),
+            }
+        };
+        self.set(side, option, after);
+        Outcome {
+            reply: reply.map(|verb| Negotiation::new(verb, option)),
+            changed: (before.is_enabled() != after.is_enabled()).then_some(after.is_enabled()),
+        }
+    }
+
+    /// Our own request to enable or disable `side` of `option`, following
+    /// RFC 1143 section 7. Returns what to send, if anything.
+    pub(crate) fn request(
+        &mut self,
+        side: Side,
+        option: TelnetOption,
+        enable: bool,
+    ) -> Option<Negotiation> {
+        let (yes, no) = match side {
+            Side::Local => (Verb::Will, Verb::Wont),
+            Side::Remote => (Verb::Do, Verb::Dont),
+        };
+        let before = self.get(side, option);
+        let (after, send) = if enable {
+            match before {
+                OptionState::No => (OptionState::WantYes(false), Some(yes)),
+                OptionState::Yes => (OptionState::Yes, None),
+                OptionState::WantNo(_) => (OptionState::WantNo(true), None),
+                OptionState::WantYes(_) => (OptionState::WantYes(false), None),
+            }
+        } else {
+            match before {
+                OptionState::No => (OptionState::No, None),
+                OptionState::Yes => (OptionState::WantNo(false), Some(no)),
+                OptionState::WantNo(_) => (OptionState::WantNo(false), None),
+                OptionState::WantYes(_) => (OptionState::WantYes(true), None),
+            }
+        };
+        self.set(side, option, after);
+        send.map(|verb| Negotiation::new(verb, option))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_bits_round_trip() {
+        for state in [
+            OptionState::No,
+            OptionState::Yes,
+            OptionState::WantNo(false),
+            OptionState::WantNo(true),
+            OptionState::WantYes(false),
+            OptionState::WantYes(true),
+        ] {
+            let mut table = Table::default();
+            table.set(Side::Remote, TelnetOption::ECHO, state);
+            table.set(Side::Local, TelnetOption::ECHO, OptionState::WantYes(true));
+            assert_eq!(table.get(Side::Remote, TelnetOption::ECHO), state);
+            assert_eq!(
+                table.get(Side::Local, TelnetOption::ECHO),
+                OptionState::WantYes(true)
+            );
+        }
+    }
+
+    #[test]
+    fn policy_bits_cover_all_codes() {
+        for code in 0..=255u8 {
+            let policy = Policy::new().with_remote(TelnetOption(code));
+            for other in 0..=255u8 {
+                assert_eq!(policy.allows_remote(TelnetOption(other)), other == code);
+                assert!(!policy.allows_local(TelnetOption(other)));
+            }
+        }
+    }
+}

@@ -1,0 +1,809 @@
+//! The session: parser, negotiation table and encoder state in one value.
+
+use arrayvec::ArrayVec;
+
+use crate::consts::{CR, IAC, LF, NUL, SB, SE};
+use crate::encode::{self, BufferTooSmall};
+use crate::negotiation::{Outcome, Table};
+use crate::{Command, Negotiation, OptionState, Policy, Side, TelnetOption, Verb};
+
+/// The default capacity of the subnegotiation buffer, in bytes of unescaped
+/// payload: 1024.
+///
+/// Enough for every standard option (NAWS needs 4, a TTYPE or NEW-ENVIRON
+/// answer rarely 100) and for typical GMCP and MSDP messages, while keeping
+/// a session small enough to hold thousands at once or to live on a
+/// microcontroller's stack. Choose another size with the const parameter:
+/// `Session::<8192>::new(config)`.
+pub const DEFAULT_SUBNEGOTIATION_CAPACITY: usize = 1024;
+
+/// What the parser does with NVT end-of-line sequences in received data
+/// (RFC 854: CR LF is a newline, CR NUL is a bare carriage return).
+///
+/// Whatever the mode, a direction in which BINARY (RFC 856) is enabled is
+/// delivered raw: once the peer has `WILL BINARY` accepted, its CR and NUL
+/// bytes are ordinary data.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum Newline {
+    /// The default. CR NUL is delivered as CR alone; CR LF and everything
+    /// else as received. A CR at the end of an input is held back until the
+    /// next byte shows whether a NUL follows.
+    #[default]
+    Nvt,
+    /// CR LF is delivered as `\n`, CR NUL as `\r`; everything else as
+    /// received. A CR at the end of an input is held back until the next
+    /// byte decides. This is what libtelnet and Twisted deliver.
+    Translate,
+    /// No end-of-line processing at all: CR NUL stays CR NUL.
+    Raw,
+}
+
+/// How a [`Session`] behaves: newline handling, option policy and who
+/// answers negotiations.
+///
+/// ```
+/// use telnet_proto::{Config, Newline, Policy, TelnetOption};
+///
+/// let config = Config::new()
+///     .newline(Newline::Translate)
+///     .policy(Policy::new().with_local(TelnetOption::NAWS));
+/// assert_eq!(config.newline, Newline::Translate);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+#[non_exhaustive]
+pub struct Config {
+    /// End-of-line handling of received data; default [`Newline::Nvt`].
+    pub newline: Newline,
+    /// Which options we agree to; default [`Policy::new`], which refuses all.
+    pub policy: Policy,
+    /// When `true`, received negotiations are only reported, never answered
+    /// and never recorded: the application answers them itself (telnetlib's
+    /// `set_option_negotiation_callback`). Default `false`.
+    pub manual_negotiation: bool,
+}
+
+impl Config {
+    /// The defaults: [`Newline::Nvt`], refuse every option, automatic answers.
+    pub const fn new() -> Self {
+        Config {
+            newline: Newline::Nvt,
+            policy: Policy::new(),
+            manual_negotiation: false,
+        }
+    }
+
+    /// This configuration with another newline mode.
+    #[must_use]
+    pub const fn newline(mut self, newline: Newline) -> Self {
+        self.newline = newline;
+        self
+    }
+
+    /// This configuration with another option policy.
+    #[must_use]
+    pub const fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// This configuration with automatic answers turned off (`true`) or on.
+    #[must_use]
+    pub const fn manual_negotiation(mut self, manual: bool) -> Self {
+        self.manual_negotiation = manual;
+        self
+    }
+}
+
+/// Something the peer sent, or something the session decided, in wire order.
+///
+/// `'i` is the input given to [`Session::feed`]; `'s` is the borrow of the
+/// [`Feed`], which subnegotiation payloads may point into. The borrow
+/// checker therefore ends an event's life before the next
+/// [`Feed::poll_event`], while data slices may be kept as long as the input.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum Event<'i, 's> {
+    /// Received application data, never empty. Usually a slice of the
+    /// input; an escaped `IAC IAC` or a `CR NUL` ends one slice and the next
+    /// starts after the dropped byte, so the data is never copied. (A byte
+    /// whose escape was split between two inputs comes as a one-byte
+    /// static slice.)
+    Data(&'i [u8]),
+    /// A two-byte command such as `IAC AYT`, or an unknown one.
+    Command(Command),
+    /// A negotiation the peer sent. In automatic mode the session has
+    /// already handled it: a [`Reply`](Event::Reply) and an
+    /// [`OptionChanged`](Event::OptionChanged) follow if it called for them.
+    Negotiation(Negotiation),
+    /// A negotiation the session decided to send in answer. Write
+    /// [`Negotiation::to_bytes`] to the peer, in order with your other output.
+    Reply(Negotiation),
+    /// A side of an option was turned on or off by the peer's negotiation.
+    /// Reported once per change.
+    OptionChanged {
+        /// The option.
+        option: TelnetOption,
+        /// Which end of the connection.
+        side: Side,
+        /// Whether it is now on.
+        enabled: bool,
+    },
+    /// A complete subnegotiation, `IAC SB <option> <payload> IAC SE`, with
+    /// `IAC IAC` in the payload unescaped. The payload is at most the
+    /// session's capacity and may be empty.
+    Subnegotiation {
+        /// The option byte after `SB`.
+        option: TelnetOption,
+        /// The unescaped payload.
+        payload: &'s [u8],
+    },
+    /// A subnegotiation whose payload was longer than the session's
+    /// capacity. It was discarded up to its `IAC SE`; nothing of it is
+    /// delivered. Reported once, when the subnegotiation ends.
+    SubnegotiationOverflow {
+        /// The option byte after `SB`.
+        option: TelnetOption,
+        /// The unescaped length of the payload that was seen.
+        len: usize,
+    },
+    /// A subnegotiation that was cut off by `IAC` and a byte other than
+    /// `IAC` or `SE`, before its end. Nothing of it is delivered; the
+    /// interrupting `IAC x` is then processed as it would be outside a
+    /// subnegotiation (a command, a negotiation, or a new `SB`).
+    ///
+    /// `option` is `None` when the cut came right after `IAC SB`, before
+    /// any option byte. `IAC SB IAC SE` is reported this way too (option
+    /// `None`, length 0, the `IAC SE` consumed), and parsing goes on with
+    /// the next byte as data.
+    SubnegotiationAborted {
+        /// The option byte after `SB`, if one came.
+        option: Option<TelnetOption>,
+        /// The unescaped length of the payload seen before the cut.
+        len: usize,
+    },
+    /// `IAC SB MCCP2 IAC SE` (with MCCP2 enabled on the peer's side) or
+    /// `IAC SB MCCP3 IAC SE` (with MCCP3 enabled on ours): every byte after
+    /// it is compressed. `rest` is the undecoded remainder of this input;
+    /// the [`Feed`] stops here. Decompress `rest` and everything received
+    /// later, and feed the decompressed bytes to the same session.
+    CompressionStart {
+        /// [`TelnetOption::MCCP2`] or [`TelnetOption::MCCP3`].
+        option: TelnetOption,
+        /// The rest of the input, which is compressed.
+        rest: &'i [u8],
+    },
+}
+
+/// Where the parser is between two bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum State {
+    /// In data.
+    Data,
+    /// After `IAC` in data.
+    Iac,
+    /// After `IAC <verb>`, before the option byte.
+    Verb(Verb),
+    /// After `IAC SB`, before the option byte.
+    SbOption,
+    /// After `IAC SB IAC`.
+    SbOptionIac,
+    /// In a subnegotiation's payload.
+    Sb,
+    /// After `IAC` in a subnegotiation's payload.
+    SbIac,
+}
+
+/// One step of the parser: an event that borrows only the input, or a
+/// complete subnegotiation whose payload is in the session's buffer.
+enum Step<'i> {
+    Event(Event<'i, 'i>),
+    Buffered(TelnetOption),
+}
+
+/// A Telnet connection's protocol state: one value per connection, client
+/// or server alike.
+///
+/// It parses received bytes into [`Event`]s, answers negotiations by the
+/// RFC 1143 Q method under a [`Policy`], and encodes text according to the
+/// options in force. It does no I/O, reads no clock and never allocates.
+/// `SB_CAP` is the capacity of the subnegotiation buffer
+/// ([`DEFAULT_SUBNEGOTIATION_CAPACITY`] by default).
+///
+/// Its size is `SB_CAP` plus about 350 bytes on a 64-bit target (the
+/// negotiation table is 256 bytes, the policy 64); with the default
+/// capacity a `Session` is 1392 bytes.
+///
+/// See the [crate documentation](crate) for the drive loop.
+#[derive(Clone, Debug)]
+pub struct Session<const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
+    table: Table,
+    policy: Policy,
+    /// Unescaped length of the current subnegotiation's payload so far; the
+    /// payload was discarded once this exceeds `SB_CAP`.
+    sb_len: usize,
+    sb_buf: ArrayVec<u8, SB_CAP>,
+    sb_option: TelnetOption,
+    state: State,
+    newline: Newline,
+    manual: bool,
+    /// A CR ended the previous input and has not been delivered yet.
+    cr_held: bool,
+    pending_reply: Option<Negotiation>,
+    pending_change: Option<(TelnetOption, Side, bool)>,
+}
+
+impl<const SB_CAP: usize> Default for Session<SB_CAP> {
+    fn default() -> Self {
+        Self::new(Config::new())
+    }
+}
+
+impl<const SB_CAP: usize> Session<SB_CAP> {
+    /// The capacity of the subnegotiation buffer, in bytes of unescaped payload.
+    pub const SUBNEGOTIATION_CAPACITY: usize = SB_CAP;
+
+    /// A session in its initial state: every option off, data expected.
+    pub fn new(config: Config) -> Self {
+        Session {
+            table: Table::default(),
+            policy: config.policy,
+            sb_len: 0,
+            sb_buf: ArrayVec::new(),
+            sb_option: TelnetOption(0),
+            state: State::Data,
+            newline: config.newline,
+            manual: config.manual_negotiation,
+            cr_held: false,
+            pending_reply: None,
+            pending_change: None,
+        }
+    }
+
+    // ---- input --------------------------------------------------------
+
+    /// Hands received bytes to the session. Take the events from the
+    /// returned [`Feed`] until [`Feed::poll_event`] returns `None`.
+    ///
+    /// The session keeps its place between calls, so bytes may be split
+    /// anywhere: a sequence cut between two inputs gives the same events as
+    /// if it had come whole. Each byte is examined a bounded number of
+    /// times, so parsing is linear in the input.
+    pub fn feed<'s, 'i>(&'s mut self, input: &'i [u8]) -> Feed<'s, 'i, SB_CAP> {
+        Feed {
+            session: self,
+            input,
+            pos: 0,
+            stopped: false,
+        }
+    }
+
+    /// Whether the parser is inside a command, negotiation or
+    /// subnegotiation, or holds back a CR: a byte more is needed before the
+    /// bytes already fed are fully delivered.
+    pub fn is_mid_sequence(&self) -> bool {
+        self.state != State::Data || self.cr_held
+    }
+
+    // ---- negotiation --------------------------------------------------
+
+    /// The options we agree to when the peer asks.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Change the options we agree to. This affects future requests from
+    /// the peer only; to change an option's current state use
+    /// [`enable`](Self::enable) or [`disable`](Self::disable).
+    pub fn policy_mut(&mut self) -> &mut Policy {
+        &mut self.policy
+    }
+
+    /// The RFC 1143 state of `side` of `option`.
+    pub fn option_state(&self, side: Side, option: TelnetOption) -> OptionState {
+        self.table.get(side, option)
+    }
+
+    /// Whether `side` of `option` is on.
+    pub fn is_enabled(&self, side: Side, option: TelnetOption) -> bool {
+        self.table.is_enabled(side, option)
+    }
+
+    /// Ask for `side` of `option` to be turned on: `WILL` for
+    /// [`Side::Local`], `DO` for [`Side::Remote`]. Also allows the option in
+    /// the policy, so that the peer's own later request is accepted too.
+    ///
+    /// Returns the negotiation to send, or `None` when nothing is to be sent:
+    /// the option is already on, or a request is already under way (a
+    /// pending disable then gets the RFC 1143 queue bit, and the enable is
+    /// sent when the peer answers).
+    #[must_use = "the returned negotiation must be sent to the peer"]
+    pub fn enable(&mut self, side: Side, option: TelnetOption) -> Option<Negotiation> {
+        self.policy.set(side, option, true);
+        self.table.request(side, option, true)
+    }
+
+    /// Ask for `side` of `option` to be turned off: `WONT` for
+    /// [`Side::Local`], `DONT` for [`Side::Remote`]. Also removes the option
+    /// from the policy, so that the peer cannot turn it back on.
+    ///
+    /// The option counts as off at once (no [`Event::OptionChanged`] is
+    /// reported for a change the application made). Returns the negotiation
+    /// to send, or `None` when nothing is to be sent.
+    #[must_use = "the returned negotiation must be sent to the peer"]
+    pub fn disable(&mut self, side: Side, option: TelnetOption) -> Option<Negotiation> {
+        self.policy.set(side, option, false);
+        self.table.request(side, option, false)
+    }
+
+    /// Whether received negotiations are left to the application.
+    pub fn is_manual_negotiation(&self) -> bool {
+        self.manual
+    }
+
+    /// Turn automatic answers off (`true`) or on. See
+    /// [`Config::manual_negotiation`].
+    pub fn set_manual_negotiation(&mut self, manual: bool) {
+        self.manual = manual;
+    }
+
+    /// Record that `side` of `option` is on or off, without sending
+    /// anything. For applications that negotiate by hand (manual mode) and
+    /// want the session to act on the outcome: BINARY turns NVT newline
+    /// handling off, MCCP2/MCCP3 make [`Event::CompressionStart`] possible,
+    /// SGA and EOR govern [`encode_go_ahead`](Self::encode_go_ahead) and
+    /// [`encode_end_of_record`](Self::encode_end_of_record).
+    pub fn set_option_state(&mut self, side: Side, option: TelnetOption, enabled: bool) {
+        let state = if enabled {
+            OptionState::Yes
+        } else {
+            OptionState::No
+        };
+        self.table.set(side, option, state);
+    }
+
+    // ---- output -------------------------------------------------------
+
+    /// The newline mode for received data.
+    pub fn newline(&self) -> Newline {
+        self.newline
+    }
+
+    /// Change the newline mode for data received from now on.
+    pub fn set_newline(&mut self, newline: Newline) {
+        self.newline = newline;
+    }
+
+    /// Text to send: [`encode::text`] (NVT newlines, 0xFF doubled), or
+    /// [`encode::data`] (0xFF doubled only) while BINARY is on our side.
+    pub fn encode_text(&self, src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        if self.table.is_enabled(Side::Local, TelnetOption::BINARY) {
+            encode::data(src, dst)
+        } else {
+            encode::text(src, dst)
+        }
+    }
+
+    /// `IAC GA`, unless SGA is on our side (RFC 858: then no GA is sent, and
+    /// this writes nothing and returns `Ok(0)`).
+    pub fn encode_go_ahead(&self, dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        if self.table.is_enabled(Side::Local, TelnetOption::SGA) {
+            Ok(0)
+        } else {
+            encode::command(Command::GoAhead, dst)
+        }
+    }
+
+    /// `IAC EOR`, if the EOR option is on our side (RFC 885: the mark may
+    /// only be sent then); otherwise writes nothing and returns `Ok(0)`.
+    pub fn encode_end_of_record(&self, dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        if self.table.is_enabled(Side::Local, TelnetOption::EOR) {
+            encode::command(Command::EndOfRecord, dst)
+        } else {
+            Ok(0)
+        }
+    }
+
+    // ---- parser internals ---------------------------------------------
+
+    /// Whether received data gets NVT end-of-line processing now.
+    #[inline]
+    fn nvt_receive(&self) -> bool {
+        self.newline != Newline::Raw && !self.table.is_enabled(Side::Remote, TelnetOption::BINARY)
+    }
+
+    fn take_pending(&mut self) -> Option<Event<'static, 'static>> {
+        if let Some(reply) = self.pending_reply.take() {
+            return Some(Event::Reply(reply));
+        }
+        self.pending_change
+            .take()
+            .map(|(option, side, enabled)| Event::OptionChanged {
+                option,
+                side,
+                enabled,
+            })
+    }
+
+    /// A complete negotiation was received.
+    fn negotiate(&mut self, verb: Verb, option: u8) -> Event<'static, 'static> {
+        let received = Negotiation::new(verb, TelnetOption(option));
+        if !self.manual {
+            let Outcome { reply, changed } = self.table.receive(received, &self.policy);
+            self.pending_reply = reply;
+            self.pending_change = changed.map(|enabled| {
+                let side = match verb {
+                    Verb::Will | Verb::Wont => Side::Remote,
+                    Verb::Do | Verb::Dont => Side::Local,
+                };
+                (received.option, side, enabled)
+            });
+        }
+        Event::Negotiation(received)
+    }
+
+    fn sb_start(&mut self, option: u8) {
+        self.sb_option = TelnetOption(option);
+        self.sb_len = 0;
+        self.sb_buf.clear();
+        self.state = State::Sb;
+    }
+
+    /// Appends unescaped payload, or only counts it once over capacity.
+    #[inline]
+    fn sb_push(&mut self, bytes: &[u8]) {
+        let len = self.sb_len.saturating_add(bytes.len());
+        if len <= SB_CAP {
+            // Cannot fail: the buffer holds exactly `sb_len <= SB_CAP` bytes
+            // and `len` still fits.
+            let _ = self.sb_buf.try_extend_from_slice(bytes);
+        }
+        self.sb_len = len;
+    }
+
+    /// `IAC SE` ended the current subnegotiation.
+    fn sb_end(&mut self) -> Step<'static> {
+        self.state = State::Data;
+        let option = self.sb_option;
+        if self.sb_len > SB_CAP {
+            Step::Event(Event::SubnegotiationOverflow {
+                option,
+                len: self.sb_len,
+            })
+        } else {
+            Step::Buffered(option)
+        }
+    }
+
+    /// Whether a subnegotiation of `option` that just ended starts
+    /// compression of the rest of the input.
+    fn starts_compression(&self, option: TelnetOption) -> bool {
+        (option == TelnetOption::MCCP2 && self.table.is_enabled(Side::Remote, option))
+            || (option == TelnetOption::MCCP3 && self.table.is_enabled(Side::Local, option))
+    }
+
+    /// `IAC` followed by `byte`, outside a subnegotiation; `byte` is not
+    /// `IAC`, which the callers handle as data.
+    fn after_iac(&mut self, byte: u8) -> Option<Event<'static, 'static>> {
+        if let Some(verb) = Verb::from_byte(byte) {
+            self.state = State::Verb(verb);
+            None
+        } else if byte == SB {
+            self.state = State::SbOption;
+            None
+        } else {
+            self.state = State::Data;
+            // `from_byte` is `None` only for IAC, SB and the verbs, all
+            // handled above; Unknown keeps the byte if that ever changed.
+            Some(Event::Command(
+                Command::from_byte(byte).unwrap_or(Command::Unknown(byte)),
+            ))
+        }
+    }
+}
+
+/// The events of one input, pulled one at a time with
+/// [`poll_event`](Feed::poll_event).
+///
+/// Take every event: dropping a `Feed` early loses the part of its input
+/// that was not parsed yet (see [`remaining`](Feed::remaining)). Replies
+/// and option changes already decided are kept by the session and come
+/// first from the next `Feed`.
+#[must_use = "a Feed does nothing until its events are polled"]
+#[derive(Debug)]
+pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
+    session: &'s mut Session<SB_CAP>,
+    input: &'i [u8],
+    pos: usize,
+    stopped: bool,
+}
+
+impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
+    /// The next event, or `None` when the input is used up (or, after
+    /// [`Event::CompressionStart`], when the rest is not telnet).
+    ///
+    /// Parse errors do not exist: every byte sequence has a defined meaning
+    /// or a defined report ([`Command::Unknown`],
+    /// [`Event::SubnegotiationAborted`], [`Event::SubnegotiationOverflow`]),
+    /// and parsing goes on after it.
+    #[inline]
+    pub fn poll_event(&mut self) -> Option<Event<'i, '_>> {
+        if let Some(event) = self.session.take_pending() {
+            return Some(event);
+        }
+        match self.step()? {
+            Step::Event(event) => Some(event),
+            Step::Buffered(option) => Some(Event::Subnegotiation {
+                option,
+                payload: &self.session.sb_buf,
+            }),
+        }
+    }
+
+    /// The input not parsed yet. After [`Event::CompressionStart`] this is
+    /// the compressed remainder.
+    pub fn remaining(&self) -> &'i [u8] {
+        // `pos` never exceeds the input's length.
+        &self.input[self.pos..]
+    }
+
+    /// How many bytes of the input have been parsed.
+    pub fn consumed(&self) -> usize {
+        self.pos
+    }
+
+    /// Runs the state machine to the next event.
+    fn step(&mut self) -> Option<Step<'i>> {
+        if self.stopped {
+            return None;
+        }
+        let input = self.input;
+        loop {
+            // Invariant: `pos <= input.len()`; every advance below is by at
+            // most the number of bytes examined in `rest`.
+            let rest = &input[self.pos..];
+            let &first = rest.first()?;
+            let s = &mut *self.session;
+            match s.state {
+                State::Data => {
+                    if let Some(event) = self.data(rest) {
+                        return Some(Step::Event(event));
+                    }
+                }
+                State::Iac => {
+                    self.pos += 1;
+                    if first == IAC {
+                        s.state = State::Data;
+                        return Some(Step::Event(Event::Data(&[IAC])));
+                    }
+                    if let Some(event) = s.after_iac(first) {
+                        return Some(Step::Event(event));
+                    }
+                }
+                State::Verb(verb) => {
+                    self.pos += 1;
+                    s.state = State::Data;
+                    return Some(Step::Event(s.negotiate(verb, first)));
+                }
+                State::SbOption => {
+                    self.pos += 1;
+                    if first == IAC {
+                        s.state = State::SbOptionIac;
+                    } else {
+                        s.sb_start(first);
+                    }
+                }
+                State::SbOptionIac => {
+                    if first == IAC {
+                        // `IAC SB IAC IAC`: an escaped option code 255 (EXOPL).
+                        self.pos += 1;
+                        s.sb_start(IAC);
+                    } else {
+                        // `IAC SB IAC SE` or `IAC SB IAC x`: no option came.
+                        // Report it, and let `IAC x` be parsed as usual
+                        // (the `IAC SE` as a stray SE command is not
+                        // repeated: the SE is consumed here).
+                        if first == SE {
+                            self.pos += 1;
+                            s.state = State::Data;
+                        } else {
+                            s.state = State::Iac;
+                        }
+                        return Some(Step::Event(Event::SubnegotiationAborted {
+                            option: None,
+                            len: 0,
+                        }));
+                    }
+                }
+                State::Sb => {
+                    if let Some(step) = self.subnegotiation(rest) {
+                        return Some(step);
+                    }
+                }
+                State::SbIac => match first {
+                    IAC => {
+                        self.pos += 1;
+                        s.sb_push(&[IAC]);
+                        s.state = State::Sb;
+                    }
+                    SE => {
+                        self.pos += 1;
+                        return Some(self.end_subnegotiation());
+                    }
+                    _ => {
+                        // RFC 854 allows nothing but IAC and SE after IAC in
+                        // a subnegotiation: the subnegotiation is abandoned
+                        // and `IAC x` is parsed as a command (not consumed).
+                        s.state = State::Iac;
+                        return Some(Step::Event(Event::SubnegotiationAborted {
+                            option: Some(s.sb_option),
+                            len: s.sb_len,
+                        }));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Finishes a subnegotiation whose `IAC SE` was just consumed.
+    fn end_subnegotiation(&mut self) -> Step<'i> {
+        let step = self.session.sb_end();
+        if let Step::Buffered(option) = step {
+            if self.session.starts_compression(option) {
+                self.stopped = true;
+                return Step::Event(Event::CompressionStart {
+                    option,
+                    rest: &self.input[self.pos..],
+                });
+            }
+        }
+        step
+    }
+
+    /// In a subnegotiation's payload: collects up to the next `IAC`.
+    #[inline]
+    fn subnegotiation(&mut self, rest: &'i [u8]) -> Option<Step<'i>> {
+        let s = &mut *self.session;
+        match memchr::memchr(IAC, rest) {
+            None => {
+                s.sb_push(rest);
+                self.pos += rest.len();
+                None
+            }
+            Some(i) => {
+                // A whole, unescaped payload in this input: deliver it from
+                // the input itself, without copying.
+                if s.sb_len == 0 && rest.get(i + 1) == Some(&SE) && i <= SB_CAP {
+                    self.pos += i + 2;
+                    s.state = State::Data;
+                    let option = s.sb_option;
+                    if s.starts_compression(option) {
+                        self.stopped = true;
+                        return Some(Step::Event(Event::CompressionStart {
+                            option,
+                            rest: &self.input[self.pos..],
+                        }));
+                    }
+                    return Some(Step::Event(Event::Subnegotiation {
+                        option,
+                        payload: &rest[..i],
+                    }));
+                }
+                s.sb_push(&rest[..i]);
+                self.pos += i + 1;
+                s.state = State::SbIac;
+                None
+            }
+        }
+    }
+
+    /// In data: delivers the longest run of data, or handles the `IAC`
+    /// that starts `rest`. `rest` is not empty.
+    #[inline]
+    fn data(&mut self, rest: &'i [u8]) -> Option<Event<'i, 'i>> {
+        let s = &mut *self.session;
+        let nvt = s.nvt_receive();
+        if s.cr_held {
+            s.cr_held = false;
+            if nvt {
+                match rest[0] {
+                    NUL => {
+                        self.pos += 1;
+                        return Some(Event::Data(b"\r"));
+                    }
+                    // CR LF translated: the CR is dropped, the LF delivered.
+                    LF if s.newline == Newline::Translate => return None,
+                    _ => {}
+                }
+            }
+            return Some(Event::Data(b"\r"));
+        }
+        let mut from = 0;
+        loop {
+            let found = match (nvt, s.newline) {
+                (true, Newline::Translate) => memchr::memchr2(IAC, CR, &rest[from..]),
+                (true, _) => memchr::memchr2(IAC, NUL, &rest[from..]),
+                (false, _) => memchr::memchr(IAC, &rest[from..]),
+            };
+            let Some(i) = found.map(|i| from + i) else {
+                // The run goes to the end of the input; hold a final CR back.
+                let mut end = rest.len();
+                if nvt && rest[end - 1] == CR {
+                    s.cr_held = true;
+                    end -= 1;
+                }
+                self.pos += rest.len();
+                return (end > 0).then(|| Event::Data(&rest[..end]));
+            };
+            match rest[i] {
+                IAC => {
+                    // Data up to the IAC; if it is `IAC IAC`, through the
+                    // first one, and the second is dropped.
+                    if rest.get(i + 1) == Some(&IAC) {
+                        self.pos += i + 2;
+                        return Some(Event::Data(&rest[..=i]));
+                    }
+                    if i == 0 {
+                        return self.command(rest);
+                    }
+                    self.pos += i;
+                    return Some(Event::Data(&rest[..i]));
+                }
+                NUL => {
+                    // Nvt mode: CR NUL is CR; any other NUL is data.
+                    if i > 0 && rest[i - 1] == CR {
+                        self.pos += i + 1;
+                        return Some(Event::Data(&rest[..i]));
+                    }
+                    from = i + 1;
+                }
+                _ => {
+                    // Translate mode, a CR at `i`.
+                    match rest.get(i + 1) {
+                        None => {
+                            s.cr_held = true;
+                            self.pos += i + 1;
+                            return (i > 0).then(|| Event::Data(&rest[..i]));
+                        }
+                        Some(&LF) => {
+                            // Deliver up to the CR; the LF starts the next run.
+                            self.pos += i + 1;
+                            if i > 0 {
+                                return Some(Event::Data(&rest[..i]));
+                            }
+                            return None;
+                        }
+                        Some(&NUL) => {
+                            self.pos += i + 2;
+                            return Some(Event::Data(&rest[..=i]));
+                        }
+                        Some(_) => from = i + 1,
+                    }
+                }
+            }
+        }
+    }
+
+    /// `rest` starts with an `IAC` in data: parse the sequence it starts,
+    /// as far as the input goes.
+    #[inline]
+    fn command(&mut self, rest: &'i [u8]) -> Option<Event<'i, 'i>> {
+        let s = &mut *self.session;
+        let Some(&byte) = rest.get(1) else {
+            self.pos += 1;
+            s.state = State::Iac;
+            return None;
+        };
+        if byte == IAC {
+            self.pos += 2;
+            return Some(Event::Data(&rest[..1]));
+        }
+        if let Some(verb) = Verb::from_byte(byte) {
+            if let Some(&option) = rest.get(2) {
+                self.pos += 3;
+                return Some(s.negotiate(verb, option));
+            }
+        }
+        self.pos += 2;
+        s.after_iac(byte)
+    }
+}

@@ -1,0 +1,1 @@
+//! Blocking adapter (work in progress).

@@ -1,0 +1,1 @@
+//! Async adapter (work in progress).
