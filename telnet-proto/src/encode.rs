@@ -216,7 +216,8 @@ pub fn command(command: Command, dst: &mut [u8]) -> Result<usize, BufferTooSmall
 /// A negotiation: `IAC <verb> <option>`.
 ///
 /// Sending negotiations by hand bypasses the RFC 1143 table; in the
-/// automatic mode use [`Session::request`](crate::Session::request) instead,
+/// automatic mode use [`Session::enable`](crate::Session::enable) and
+/// [`Session::disable`](crate::Session::disable) instead,
 /// which knows when not to send.
 pub fn negotiation(negotiation: Negotiation, dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
     into_slice(dst, 3, |sink| sink.put(&negotiation.to_bytes()))

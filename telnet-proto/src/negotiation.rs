@@ -281,6 +281,12 @@ impl Table {
         option: TelnetOption,
         enable: bool,
     ) -> Option<Negotiation> {
+        // RFC 860: asking for a timing mark is `DO TIMING-MARK`, answered
+        // `WILL` or `WONT`, and never changes a state. There is nothing to
+        // ask of our own side.
+        if option == TelnetOption::TIMING_MARK {
+            return (side == Side::Remote && enable).then_some(Negotiation::new(Verb::Do, option));
+        }
         let (yes, no) = match side {
             Side::Local => (Verb::Will, Verb::Wont),
             Side::Remote => (Verb::Do, Verb::Dont),

@@ -277,6 +277,33 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
         }
     }
 
+    /// The input has ended (the peer closed the connection): returns what the
+    /// bytes fed so far still owe, and returns the parser to its initial
+    /// state (the option table is kept).
+    ///
+    /// That is a CR held back at the end of the last input, as
+    /// [`Event::Data`], or, for a subnegotiation that never ended,
+    /// [`Event::SubnegotiationAborted`]. An incomplete command or
+    /// negotiation (`IAC`, `IAC DO` without its option) has no meaning and is
+    /// dropped. Returns `None` when the input ended cleanly.
+    pub fn finish(&mut self) -> Option<Event<'static, 'static>> {
+        let state = core::mem::replace(&mut self.state, State::Data);
+        if core::mem::take(&mut self.cr_held) {
+            return Some(Event::Data(b"\r"));
+        }
+        match state {
+            State::Sb | State::SbIac => Some(Event::SubnegotiationAborted {
+                option: Some(self.sb_option),
+                len: self.sb_len,
+            }),
+            State::SbOption | State::SbOptionIac => Some(Event::SubnegotiationAborted {
+                option: None,
+                len: 0,
+            }),
+            State::Data | State::Iac | State::Verb(_) => None,
+        }
+    }
+
     /// Whether the parser is inside a command, negotiation or
     /// subnegotiation, or holds back a CR: a byte more is needed before the
     /// bytes already fed are fully delivered.
@@ -316,6 +343,11 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// the option is already on, or a request is already under way (a
     /// pending disable then gets the RFC 1143 queue bit, and the enable is
     /// sent when the peer answers).
+    ///
+    /// [`TelnetOption::TIMING_MARK`] has no state (RFC 860): enabling its
+    /// remote side returns `DO TIMING-MARK` every time, so each call asks
+    /// for a new mark; the peer's `WILL`/`WONT` answer comes as an
+    /// [`Event::Negotiation`].
     #[must_use = "the returned negotiation must be sent to the peer"]
     pub fn enable(&mut self, side: Side, option: TelnetOption) -> Option<Negotiation> {
         self.policy.set(side, option, true);

@@ -1,0 +1,229 @@
+//! Encoding behaviours (PROTOCOL.md items 13-16) and the MCCP boundary (35).
+
+mod support;
+
+use support::{check, data, run, sb, Ev};
+use telnet_proto::{
+    encode, BufferTooSmall, Command, Config, Negotiation, Policy, Session, Side, TelnetOption, Verb,
+};
+
+fn encoded(f: impl Fn(&mut [u8]) -> Result<usize, BufferTooSmall>) -> Vec<u8> {
+    let mut buf = [0u8; 256];
+    let n = f(&mut buf).expect("fits");
+    buf[..n].to_vec()
+}
+
+// 13. Data: every 0xFF doubled.
+#[test]
+fn data_doubles_every_iac() {
+    assert_eq!(encoded(|b| encode::data(b"", b)), b"");
+    assert_eq!(encoded(|b| encode::data(b"abc", b)), b"abc");
+    assert_eq!(encoded(|b| encode::data(b"\xff", b)), b"\xff\xff");
+    assert_eq!(
+        encoded(|b| encode::data(b"a\xffb\xff", b)),
+        b"a\xff\xffb\xff\xff"
+    );
+    assert_eq!(encode::data_len(&[0xff; 10]), 20);
+}
+
+// 14. Text: \n -> CR LF, bare \r -> CR NUL, \r\n stays.
+#[test]
+fn text_uses_nvt_newlines() {
+    let cases: &[(&[u8], &[u8])] = &[
+        (b"", b""),
+        (b"a\nb", b"a\r\nb"),
+        (b"a\r\nb", b"a\r\nb"),
+        (b"a\rb", b"a\r\0b"),
+        (b"\r", b"\r\0"),
+        (b"\n", b"\r\n"),
+        (b"\r\r\n\n", b"\r\0\r\n\r\n"),
+        (b"\xff\n", b"\xff\xff\r\n"),
+        (b"\n\r", b"\r\n\r\0"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(encoded(|b| encode::text(src, b)), *want, "text {src:02x?}");
+        assert_eq!(encode::text_len(src), want.len());
+    }
+}
+
+#[test]
+fn session_text_is_binary_aware() {
+    let mut session: Session =
+        Session::new(Config::new().policy(Policy::new().with_local(TelnetOption::BINARY)));
+    assert_eq!(
+        encoded(|b| session.encode_text(b"a\nb\r", b)),
+        b"a\r\nb\r\0"
+    );
+    let _ = run(&mut session, &[b"\xff\xfd\x00"]);
+    assert!(session.is_enabled(Side::Local, TelnetOption::BINARY));
+    assert_eq!(
+        encoded(|b| session.encode_text(b"a\nb\r\xff", b)),
+        b"a\nb\r\xff\xff"
+    );
+}
+
+// 15. Subnegotiations escape 0xFF in the payload.
+#[test]
+fn subnegotiation_escapes_its_payload() {
+    assert_eq!(
+        encoded(|b| encode::subnegotiation(TelnetOption::NAWS, &[0xff, 0xff, 0xff, 0xff], b)),
+        b"\xff\xfa\x1f\xff\xff\xff\xff\xff\xff\xff\xff\xff\xf0"
+    );
+    assert_eq!(
+        encoded(|b| encode::subnegotiation(TelnetOption::TTYPE, b"", b)),
+        b"\xff\xfa\x18\xff\xf0"
+    );
+    assert_eq!(
+        encoded(|b| encode::command(Command::AreYouThere, b)),
+        b"\xff\xf6"
+    );
+    assert_eq!(
+        encoded(|b| encode::negotiation(Negotiation::new(Verb::Wont, TelnetOption::ECHO), b)),
+        b"\xff\xfc\x01"
+    );
+}
+
+#[test]
+fn encoded_subnegotiation_parses_back() {
+    for option in [TelnetOption::NAWS, TelnetOption::EXOPL, TelnetOption(240)] {
+        let payload = b"\xff\xf0\x00\xff\xffend";
+        let bytes = encoded(|b| encode::subnegotiation(option, payload, b));
+        check(support::plain, &bytes, &[sb(option, payload)]);
+    }
+}
+
+// 16. A too-small buffer: error with the size needed, buffer untouched.
+#[test]
+fn too_small_buffer_is_left_untouched() {
+    type Encoder = fn(&mut [u8]) -> Result<usize, BufferTooSmall>;
+    let encoders: [(Encoder, usize); 5] = [
+        (|b| encode::data(b"ab\xff", b), 4),
+        (|b| encode::text(b"a\n\r", b), 5),
+        (|b| encode::command(Command::Nop, b), 2),
+        (
+            |b| encode::negotiation(Negotiation::new(Verb::Do, TelnetOption::ECHO), b),
+            3,
+        ),
+        (
+            |b| encode::subnegotiation(TelnetOption::NAWS, &[0, 0xff, 0, 24], b),
+            10,
+        ),
+    ];
+    for (encoder, size) in encoders {
+        for available in 0..size {
+            let mut buf = vec![0xaa; available];
+            assert_eq!(
+                encoder(&mut buf),
+                Err(BufferTooSmall {
+                    required: size,
+                    available
+                })
+            );
+            assert!(buf.iter().all(|&b| b == 0xaa), "buffer was written");
+        }
+        let mut buf = vec![0xaa; size + 3];
+        assert_eq!(encoder(&mut buf), Ok(size));
+        assert_eq!(&buf[size..], &[0xaa; 3]);
+    }
+    let err = encode::data(&[0xff; 4], &mut [0; 4]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "output buffer too small: 8 bytes needed, 4 available"
+    );
+}
+
+#[cfg(feature = "bytes")]
+#[test]
+fn bufmut_encoders_append() {
+    use bytes::BufMut;
+    let mut out = bytes::BytesMut::new();
+    encode::put_data(b"\xff", &mut out).unwrap();
+    encode::put_text(b"\n", &mut out).unwrap();
+    encode::put_command(Command::GoAhead, &mut out).unwrap();
+    encode::put_negotiation(Negotiation::new(Verb::Will, TelnetOption::EOR), &mut out).unwrap();
+    encode::put_subnegotiation(TelnetOption::GMCP, b"a", &mut out).unwrap();
+    assert_eq!(
+        &out[..],
+        b"\xff\xff\r\n\xff\xf9\xff\xfb\x19\xff\xfa\xc9a\xff\xf0"
+    );
+    let mut small = [0u8; 3];
+    let mut slice = &mut small[..];
+    assert_eq!(
+        encode::put_data(b"\xff\xff", &mut slice),
+        Err(BufferTooSmall {
+            required: 4,
+            available: 3
+        })
+    );
+    assert_eq!(slice.remaining_mut(), 3);
+}
+
+// 35. MCCP: the exact byte where compression starts.
+#[test]
+fn compression_start_hands_back_the_rest() {
+    let make = || {
+        let mut session: Session =
+            Session::new(Config::new().policy(Policy::new().with_remote(TelnetOption::MCCP2)));
+        let _ = run(&mut session, &[b"\xff\xfb\x56"]);
+        assert!(session.is_enabled(Side::Remote, TelnetOption::MCCP2));
+        session
+    };
+    check(
+        make,
+        b"hi\xff\xfa\x56\xff\xf0\x78\x9c\xff\x01",
+        &[
+            data(b"hi"),
+            Ev::Compressed(TelnetOption::MCCP2, b"\x78\x9c\xff\x01".to_vec()),
+        ],
+    );
+    let mut session = make();
+    let input = b"\xff\xfa\x56\xff\xf0\x78\x9c";
+    let mut feed = session.feed(input);
+    assert!(matches!(
+        feed.poll_event(),
+        Some(telnet_proto::Event::CompressionStart { option: TelnetOption::MCCP2, rest }) if rest == b"\x78\x9c"
+    ));
+    assert_eq!(feed.poll_event(), None);
+    assert_eq!(feed.remaining(), b"\x78\x9c");
+    assert_eq!(feed.consumed(), 5);
+    // After decompression the plain bytes go to the same session.
+    assert_eq!(
+        run(&mut session, &[b"text\xff\xf9"]),
+        [data(b"text"), Ev::Cmd(Command::GoAhead)]
+    );
+}
+
+#[test]
+fn mccp3_starts_on_our_side() {
+    let make = || {
+        let mut session: Session =
+            Session::new(Config::new().policy(Policy::new().with_local(TelnetOption::MCCP3)));
+        let _ = run(&mut session, &[b"\xff\xfd\x57"]);
+        session
+    };
+    check(
+        make,
+        b"\xff\xfa\x57\xff\xf0z",
+        &[Ev::Compressed(TelnetOption::MCCP3, b"z".to_vec())],
+    );
+}
+
+#[test]
+fn compression_marker_without_the_option_is_a_plain_subnegotiation() {
+    check(
+        support::plain,
+        b"\xff\xfa\x56\xff\xf0after",
+        &[sb(TelnetOption::MCCP2, b""), data(b"after")],
+    );
+}
+
+#[test]
+fn session_state_is_small() {
+    let size = core::mem::size_of::<Session>();
+    assert!(
+        size <= telnet_proto::DEFAULT_SUBNEGOTIATION_CAPACITY + 400,
+        "Session is {size} bytes"
+    );
+    assert!(core::mem::size_of::<Session<0>>() <= 400);
+    assert!(core::mem::size_of::<telnet_proto::Event<'_, '_>>() <= 32);
+}
