@@ -175,10 +175,28 @@ impl From<TelnetOption> for u8 {
 impl fmt::Display for TelnetOption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "OPTION {}", self.0),
+            Some(name) => f.pad(name),
+            None => f.pad(number_name(self.0, &mut [0; 10])),
         }
     }
+}
+
+/// `OPTION 123` in `buf`, without allocating, so that `Display` can pad it.
+fn number_name(code: u8, buf: &mut [u8; 10]) -> &str {
+    buf[..7].copy_from_slice(b"OPTION ");
+    let mut len = 7;
+    if code >= 100 {
+        buf[len] = b'0' + code / 100;
+        len += 1;
+    }
+    if code >= 10 {
+        buf[len] = b'0' + code / 10 % 10;
+        len += 1;
+    }
+    buf[len] = b'0' + code % 10;
+    len += 1;
+    // ASCII by construction, so the fallback is never taken.
+    core::str::from_utf8(&buf[..len]).unwrap_or("OPTION")
 }
 
 impl fmt::Debug for TelnetOption {
@@ -207,5 +225,17 @@ mod tests {
         }
         // 0..=49, the six MUD options, the three McGregory options and EXOPL.
         assert_eq!(seen, 50 + 6 + 3 + 1);
+    }
+
+    #[test]
+    fn display_pads_names_and_numbers() {
+        extern crate std;
+        use std::format;
+        assert_eq!(format!("[{:<6}]", TelnetOption::NAWS), "[NAWS  ]");
+        assert_eq!(format!("{}", TelnetOption(7)), "RCTE");
+        assert_eq!(format!("{}", TelnetOption(77)), "OPTION 77");
+        assert_eq!(format!("{}", TelnetOption(100)), "OPTION 100");
+        assert_eq!(format!("{}", TelnetOption(50)), "OPTION 50");
+        assert_eq!(format!("{:>11}", TelnetOption(5 + 200)), " OPTION 205");
     }
 }
