@@ -540,6 +540,36 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
 /// that was not parsed yet (see [`remaining`](Feed::remaining)). Replies
 /// and option changes already decided are kept by the session and come
 /// first from the next `Feed`.
+///
+/// An event that borrows the session cannot be kept across the next poll;
+/// copy what you need first. This does not compile:
+///
+/// ```compile_fail
+/// use telnet_proto::Session;
+///
+/// let mut session: Session = Session::default();
+/// let mut feed = session.feed(b"\xff\xfa\x18\x01\xff\xf0\xff\xfa\x18\x00x\xff\xf0");
+/// let first = feed.poll_event();
+/// let second = feed.poll_event(); // `first` may point into the buffer `second` reuses
+/// assert_ne!(first, second);
+/// ```
+///
+/// Data slices borrow only the input, so they may be kept:
+///
+/// ```
+/// use telnet_proto::{Event, Session};
+///
+/// let input = b"one\xff\xf1two";
+/// let mut session: Session = Session::default();
+/// let mut feed = session.feed(input);
+/// let mut slices: Vec<&[u8]> = Vec::new();
+/// while let Some(event) = feed.poll_event() {
+///     if let Event::Data(bytes) = event {
+///         slices.push(bytes);
+///     }
+/// }
+/// assert_eq!(slices, [&b"one"[..], &b"two"[..]]);
+/// ```
 #[must_use = "a Feed does nothing until its events are polled"]
 #[derive(Debug)]
 pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {

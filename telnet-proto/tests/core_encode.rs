@@ -229,7 +229,10 @@ fn session_state_is_small() {
     // The sizes the documentation of `Session` states.
     #[cfg(target_pointer_width = "64")]
     {
-        assert_eq!(size, 1368, "update the size in Session's docs and the README");
+        assert_eq!(
+            size, 1368,
+            "update the size in Session's docs and the README"
+        );
         assert_eq!(core::mem::size_of::<telnet_proto::Event<'_, '_>>(), 24);
     }
 }
