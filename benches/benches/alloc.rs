@@ -1,0 +1,109 @@
+//! Heap allocations while parsing, counted by a global allocator.
+//!
+//! `cargo bench -p telnet-benches --bench alloc` prints, for each corpus
+//! and chunk size, how many allocations each Rust parser made, and exits
+//! with an error if the core (`telnet-proto`) made any. libtelnet
+//! allocates through C's `malloc`, which this allocator does not see.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use telnet_benches::corpus::Corpus;
+use telnet_benches::{mud, ours, storm, Tally};
+use telnet_proto::encode;
+
+/// The system allocator, counting allocations and bytes.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is forwarded to `System` unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations and allocated bytes during `f`.
+fn count<T>(f: impl FnOnce() -> T) -> (u64, u64, T) {
+    let (a, b) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        BYTES.load(Ordering::SeqCst),
+    );
+    let out = std::hint::black_box(f());
+    let (a2, b2) = (
+        ALLOCATIONS.load(Ordering::SeqCst),
+        BYTES.load(Ordering::SeqCst),
+    );
+    (a2 - a, b2 - b, out)
+}
+
+fn main() -> ExitCode {
+    let mut core_allocations = 0;
+    println!("| corpus | chunk | telnet-proto allocations | libmudtelnet allocations (bytes) |");
+    println!("|---|---:|---:|---:|");
+    for corpus in Corpus::ALL {
+        let bytes = corpus.generate();
+        for chunk in [4096, 64] {
+            // The session and its tally live on the stack; `parse` makes both.
+            let (ours_n, _, tally): (_, _, Tally) = count(|| ours::parse(&bytes, chunk));
+            assert_eq!(tally.anomalies, 0);
+            let (mud_n, mud_bytes, _) = count(|| mud::parse(&bytes, chunk));
+            core_allocations += ours_n;
+            println!(
+                "| {} | {chunk} | {ours_n} | {mud_n} ({:.1} MiB) |",
+                corpus.name(),
+                mud_bytes as f64 / f64::from(1 << 20)
+            );
+        }
+    }
+
+    let storm_bytes = storm::bytes();
+    let (storm_n, _, _) = count(|| storm::ours(&storm_bytes, 4096));
+    core_allocations += storm_n;
+    let (storm_mud, _, _) = count(|| storm::mud(&storm_bytes, 4096));
+    println!("| negotiation storm (1M) | 4096 | {storm_n} | {storm_mud} |");
+
+    let src = Corpus::Binary.generate_sized(1 << 20);
+    let mut dst = vec![0u8; 2 * src.len()];
+    let (encode_n, _, _) =
+        count(|| encode::data(&src, &mut dst).unwrap() + encode::text(&src, &mut dst).unwrap());
+    core_allocations += encode_n;
+    println!("| encode 1 MiB (data + text) | – | {encode_n} | – |");
+
+    println!();
+    if core_allocations == 0 {
+        println!("telnet-proto: 0 heap allocations");
+        ExitCode::SUCCESS
+    } else {
+        println!("telnet-proto: {core_allocations} heap allocations, expected none");
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,63 @@
+//! Parses one corpus once with one parser, for profilers:
+//!
+//! ```text
+//! cargo build --release -p telnet-benches --example profile
+//! valgrind --tool=callgrind target/release/examples/profile negotiation 4096 ours
+//! ```
+//!
+//! Arguments: corpus name (or `storm`), chunk size, parser (`ours`,
+//! `libtelnet`, `libmudtelnet`, `memchr`), and optionally a size in bytes
+//! to cut the corpus to (default: the full 16 MiB).
+
+use std::process::ExitCode;
+
+use telnet_benches::corpus::Corpus;
+use telnet_benches::{floor, libtelnet, mud, ours, storm};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [corpus, chunk, parser, rest @ ..] = &args[..] else {
+        eprintln!(
+            "usage: profile <corpus|storm> <chunk> <ours|libtelnet|libmudtelnet|memchr> [size]"
+        );
+        return ExitCode::FAILURE;
+    };
+    let Ok(chunk) = chunk.parse::<usize>() else {
+        eprintln!("chunk size must be a number: {chunk}");
+        return ExitCode::FAILURE;
+    };
+    let size = rest.first().and_then(|s| s.parse().ok());
+    let bytes = if corpus == "storm" {
+        storm::bytes()
+    } else {
+        let Some(corpus) = Corpus::ALL.into_iter().find(|c| c.name() == corpus) else {
+            eprintln!("unknown corpus {corpus}");
+            return ExitCode::FAILURE;
+        };
+        corpus.generate_sized(size.unwrap_or(telnet_benches::corpus::SIZE))
+    };
+    let tally = match (parser.as_str(), corpus == "storm") {
+        ("ours", false) => ours::parse(&bytes, chunk),
+        ("ours", true) => storm::ours(&bytes, chunk),
+        ("libtelnet", false) => libtelnet::parse(&bytes, chunk),
+        ("libtelnet", true) => storm::libtelnet(&bytes, chunk),
+        ("libmudtelnet", false) => mud::parse(&bytes, chunk),
+        ("libmudtelnet", true) => storm::mud(&bytes, chunk),
+        ("memchr", _) => {
+            println!("{} bytes of 0xFF", floor::scan(&bytes, chunk));
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("unknown parser {parser}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "{} events, {} data bytes, {} subnegotiation bytes, {:?} sent",
+        tally.events,
+        tally.data,
+        tally.sb_bytes,
+        tally.sent.digest()
+    );
+    ExitCode::SUCCESS
+}
