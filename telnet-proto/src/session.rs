@@ -763,10 +763,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     #[inline]
     fn data(&mut self, rest: &'i [u8]) -> Option<Event<'i, 'i>> {
         let s = &mut *self.session;
-        let nvt = s.nvt_receive();
         if s.cr_held {
             s.cr_held = false;
-            if nvt {
+            if s.nvt_receive() {
                 match rest[0] {
                     NUL => {
                         self.pos += 1;
@@ -779,6 +778,11 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             }
             return Some(Event::Data(b"\r"));
         }
+        // A command or negotiation right here: no data run to look for.
+        if rest[0] == IAC {
+            return self.command(rest);
+        }
+        let nvt = s.nvt_receive();
         let mut from = 0;
         loop {
             let found = match (nvt, s.newline) {
