@@ -173,6 +173,77 @@ const fn get_bit(bits: &[u64; 4], code: u8) -> bool {
     bits[(code >> 6) as usize] & (1u64 << (code & 63)) != 0
 }
 
+/// The answer a received negotiation calls for.
+#[derive(Clone, Copy)]
+enum Reply {
+    /// Nothing is sent.
+    None,
+    /// The acceptance: `WILL` about our side, `DO` about the peer's.
+    Yes,
+    /// The refusal: `WONT` about our side, `DONT` about the peer's.
+    No,
+}
+
+/// RFC 1143 section 7: what a received request to enable (`WILL`/`DO`) or
+/// disable (`WONT`/`DONT`) one side of an option does, in each state, when
+/// the policy allows the option or not.
+const fn transition(before: OptionState, enable: bool, allowed: bool) -> (OptionState, Reply) {
+    if enable {
+        match before {
+            OptionState::No if allowed => (OptionState::Yes, Reply::Yes),
+            OptionState::No => (OptionState::No, Reply::No),
+            OptionState::Yes => (OptionState::Yes, Reply::None),
+            // The peer answered our refusal with an acceptance: RFC 1143
+            // calls it an error and takes the option as off ...
+            OptionState::WantNo(false) => (OptionState::No, Reply::None),
+            // ... or, with a re-enable queued, as on.
+            OptionState::WantNo(true) => (OptionState::Yes, Reply::None),
+            OptionState::WantYes(false) => (OptionState::Yes, Reply::None),
+            OptionState::WantYes(true) => (OptionState::WantNo(false), Reply::No),
+        }
+    } else {
+        match before {
+            OptionState::No => (OptionState::No, Reply::None),
+            OptionState::Yes => (OptionState::No, Reply::No),
+            OptionState::WantNo(false) => (OptionState::No, Reply::None),
+            OptionState::WantNo(true) => (OptionState::WantYes(false), Reply::Yes),
+            OptionState::WantYes(_) => (OptionState::No, Reply::None),
+        }
+    }
+}
+
+const REPLY_MASK: u8 = 0b11 << 3;
+const REPLY_YES: u8 = 1 << 3;
+const REPLY_NO: u8 = 2 << 3;
+const CHANGED: u8 = 1 << 5;
+
+/// [`transition`] for every case, so that a received negotiation costs one
+/// lookup instead of a chain of branches. Indexed by the state's bits
+/// (`OptionState::to_bits`), `enable << 3` and `allowed << 4`; each entry
+/// holds the new state's bits (bits 0-2), the [`Reply`] (`REPLY_*`) and
+/// `CHANGED` when the side turned on or off.
+const RECEIVE: [u8; 32] = {
+    let mut table = [0; 32];
+    let mut index = 0;
+    while index < 32 {
+        let before = OptionState::from_bits(index as u8 & 7);
+        let (after, reply) = transition(before, index & 8 != 0, index & 16 != 0);
+        let reply = match reply {
+            Reply::None => 0,
+            Reply::Yes => REPLY_YES,
+            Reply::No => REPLY_NO,
+        };
+        let changed = if before.is_enabled() != after.is_enabled() {
+            CHANGED
+        } else {
+            0
+        };
+        table[index] = after.to_bits() | reply | changed;
+        index += 1;
+    }
+    table
+};
+
 /// What a received negotiation did to the table.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Outcome {
@@ -219,6 +290,7 @@ impl Table {
 
     /// Handle a received `WILL`/`WONT` (about the peer's side) or
     /// `DO`/`DONT` (about ours), following RFC 1143 section 7.
+    #[inline]
     pub(crate) fn receive(&mut self, received: Negotiation, policy: &Policy) -> Outcome {
         let option = received.option;
         let (side, enable) = match received.verb {
@@ -243,33 +315,25 @@ impl Table {
             Side::Local => (Verb::Will, Verb::Wont),
             Side::Remote => (Verb::Do, Verb::Dont),
         };
-        let before = self.get(side, option);
-        let (after, reply) = if enable {
-            match before {
-                OptionState::No if policy.allows(side, option) => (OptionState::Yes, Some(yes)),
-                OptionState::No => (OptionState::No, Some(no)),
-                OptionState::Yes => (OptionState::Yes, None),
-                // The peer answered our refusal with an acceptance: RFC 1143
-                // calls it an error and takes the option as off ...
-                OptionState::WantNo(false) => (OptionState::No, None),
-                // ... or, with a re-enable queued, as on.
-                OptionState::WantNo(true) => (OptionState::Yes, None),
-                OptionState::WantYes(false) => (OptionState::Yes, None),
-                OptionState::WantYes(true) => (OptionState::WantNo(false), Some(no)),
-            }
-        } else {
-            match before {
-                OptionState::No => (OptionState::No, None),
-                OptionState::Yes => (OptionState::No, Some(no)),
-                OptionState::WantNo(false) => (OptionState::No, None),
-                OptionState::WantNo(true) => (OptionState::WantYes(false), Some(yes)),
-                OptionState::WantYes(_) => (OptionState::No, None),
-            }
+        let shift = match side {
+            Side::Local => 0,
+            Side::Remote => 4,
         };
-        self.set(side, option, after);
+        let byte = &mut self.states[usize::from(option.0)];
+        let before = (*byte >> shift) & 7;
+        let entry = RECEIVE[usize::from(before)
+            | usize::from(enable) << 3
+            | usize::from(policy.allows(side, option)) << 4];
+        let after = entry & 7;
+        *byte = (*byte & !(0x0f << shift)) | (after << shift);
+        let reply = match entry & REPLY_MASK {
+            REPLY_YES => Some(yes),
+            REPLY_NO => Some(no),
+            _ => None,
+        };
         Outcome {
             reply: reply.map(|verb| Negotiation::new(verb, option)),
-            changed: (before.is_enabled() != after.is_enabled()).then_some(after.is_enabled()),
+            changed: (entry & CHANGED != 0).then_some(after == OptionState::Yes.to_bits()),
         }
     }
 

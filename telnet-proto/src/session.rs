@@ -457,6 +457,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     }
 
     /// A complete negotiation was received.
+    #[inline]
     fn negotiate(&mut self, verb: Verb, option: u8) -> Event<'static, 'static> {
         let received = Negotiation::new(verb, TelnetOption(option));
         if !self.manual {
