@@ -576,8 +576,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     /// Sends text: NVT newlines (`\n` as CR LF, a bare `\r` as CR NUL) and
     /// 0xFF doubled, or only 0xFF doubled while BINARY is on our side. Waits
     /// as [`write`](Self::write) does; same cancel safety.
-    pub async fn write_text(&mut self, text: &str) -> Result<()> {
-        self.queue_text(text.as_bytes());
+    pub async fn write_text(&mut self, text: impl AsRef<[u8]>) -> Result<()> {
+        self.queue_text(text.as_ref());
         self.flush_out(deadline(self.st.timeout)).await
     }
 
@@ -585,8 +585,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     /// prompt the way the options say: `IAC EOR` if EOR is on our side,
     /// else `IAC GA` unless SGA is on our side (RFC 885, RFC 858). Same
     /// cancel safety as [`write`](Self::write).
-    pub async fn write_prompt(&mut self, text: &str) -> Result<()> {
-        self.queue_text(text.as_bytes());
+    pub async fn write_prompt(&mut self, text: impl AsRef<[u8]>) -> Result<()> {
+        self.queue_text(text.as_ref());
         let mut mark = [0u8; 2];
         let n = match self.session.encode_end_of_record(&mut mark) {
             Ok(0) => self.session.encode_go_ahead(&mut mark),
