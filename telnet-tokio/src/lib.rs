@@ -49,7 +49,7 @@
 //!         telnet.write_text("Hello! Type a line:\n").await?;
 //!         let line = telnet.read_until(b"\n").await?;
 //!         telnet.write(&line).await?;
-//!         telnet_tokio::Result::Ok(())
+//!         Ok::<(), telnet_tokio::Error>(())
 //!     });
 //! }
 //! # }
