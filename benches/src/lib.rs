@@ -153,10 +153,18 @@ pub mod ours {
     /// A session as the benchmarks use it: NVT newlines, [`policy`],
     /// automatic answers.
     pub fn session() -> Session {
-        Session::new(Config::new().policy(super::policy()))
+        Session::new(session_config())
+    }
+
+    /// The configuration of [`session`].
+    pub fn session_config() -> Config {
+        Config::new().policy(super::policy())
     }
 
     /// Feeds `input` to `session` in `chunk`-byte pieces, consuming every event.
+    ///
+    /// Never inlined, so that profilers can count its instructions alone.
+    #[inline(never)]
     pub fn run(session: &mut Session, input: &[u8], chunk: usize, tally: &mut Tally) {
         for piece in input.chunks(chunk) {
             let mut feed = session.feed(piece);
@@ -218,6 +226,9 @@ pub mod mud {
     }
 
     /// Feeds `input` to `parser` in `chunk`-byte pieces, consuming every event.
+    ///
+    /// Never inlined, so that profilers can count its instructions alone.
+    #[inline(never)]
     pub fn run(parser: &mut Parser, input: &[u8], chunk: usize, tally: &mut Tally) {
         for piece in input.chunks(chunk) {
             for event in parser.receive(piece) {
