@@ -1,0 +1,4 @@
+//! Helpers shared by the test files.
+#![allow(dead_code)]
+
+pub(crate) mod core_client;
