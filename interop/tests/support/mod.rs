@@ -2,3 +2,4 @@
 #![allow(dead_code)]
 
 pub(crate) mod core_client;
+pub(crate) mod tokio_server;
