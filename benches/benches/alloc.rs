@@ -2,16 +2,20 @@
 //!
 //! `cargo bench -p telnet-benches --bench alloc` prints, for each corpus
 //! and chunk size, how many allocations each Rust parser made, and exits
-//! with an error if the core (`telnet-proto`) made any. libtelnet
-//! allocates through C's `malloc`, which this allocator does not see.
+//! with an error if the core (`telnet-proto`) made any. The adapters are
+//! measured where they exist: telnet-tokio's `TelnetCodec` decoding
+//! through a reused `BytesMut`. libtelnet allocates through C's `malloc`,
+//! which this allocator does not see.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use bytes::BytesMut;
 use telnet_benches::corpus::Corpus;
 use telnet_benches::{mud, ours, storm, Tally};
 use telnet_proto::encode;
+use tokio_util::codec::Decoder;
 
 /// The system allocator, counting allocations and bytes.
 struct Counting;
@@ -65,10 +69,27 @@ fn count<T>(f: impl FnOnce() -> T) -> (u64, u64, T) {
     (a2 - a, b2 - b, out)
 }
 
+/// Decodes `input` with telnet-tokio's codec, `chunk` bytes at a time
+/// through one reused buffer, as a `FramedRead` would; returns the number
+/// of items.
+fn tokio_codec(input: &[u8], chunk: usize) -> u64 {
+    let mut codec = telnet_tokio::TelnetCodec::with_config(ours::session_config());
+    let mut buf = BytesMut::with_capacity(8192);
+    let mut items = 0;
+    for piece in input.chunks(chunk) {
+        buf.extend_from_slice(piece);
+        while let Some(item) = codec.decode(&mut buf).expect("the corpora decode") {
+            std::hint::black_box(item);
+            items += 1;
+        }
+    }
+    items
+}
+
 fn main() -> ExitCode {
     let mut core_allocations = 0;
-    println!("| corpus | chunk | telnet-proto allocations | libmudtelnet allocations (bytes) |");
-    println!("|---|---:|---:|---:|");
+    println!("| corpus | chunk | telnet-proto allocations | telnet-tokio codec allocations (per item) | libmudtelnet allocations (bytes) |");
+    println!("|---|---:|---:|---:|---:|");
     for corpus in Corpus::ALL {
         let bytes = corpus.generate();
         for chunk in [4096, 64] {
@@ -76,10 +97,12 @@ fn main() -> ExitCode {
             let (ours_n, _, tally): (_, _, Tally) = count(|| ours::parse(&bytes, chunk));
             assert_eq!(tally.anomalies, 0);
             let (mud_n, mud_bytes, _) = count(|| mud::parse(&bytes, chunk));
+            let (tokio_n, _, items) = count(|| tokio_codec(&bytes, chunk));
             core_allocations += ours_n;
             println!(
-                "| {} | {chunk} | {ours_n} | {mud_n} ({:.1} MiB) |",
+                "| {} | {chunk} | {ours_n} | {tokio_n} ({:.2}) | {mud_n} ({:.1} MiB) |",
                 corpus.name(),
+                tokio_n as f64 / items.max(1) as f64,
                 mud_bytes as f64 / f64::from(1 << 20)
             );
         }
@@ -89,14 +112,14 @@ fn main() -> ExitCode {
     let (storm_n, _, _) = count(|| storm::ours(&storm_bytes, 4096));
     core_allocations += storm_n;
     let (storm_mud, _, _) = count(|| storm::mud(&storm_bytes, 4096));
-    println!("| negotiation storm (1M) | 4096 | {storm_n} | {storm_mud} |");
+    println!("| negotiation storm (1M) | 4096 | {storm_n} | – | {storm_mud} |");
 
     let src = Corpus::Binary.generate_sized(1 << 20);
     let mut dst = vec![0u8; 2 * src.len()];
     let (encode_n, _, _) =
         count(|| encode::data(&src, &mut dst).unwrap() + encode::text(&src, &mut dst).unwrap());
     core_allocations += encode_n;
-    println!("| encode 1 MiB (data + text) | – | {encode_n} | – |");
+    println!("| encode 1 MiB (data + text) | – | {encode_n} | – | – |");
 
     println!();
     if core_allocations == 0 {
