@@ -8,8 +8,9 @@
 //! buffer.
 //!
 //! With the `bytes` feature each function has a `put_*` twin that appends to
-//! any [`bytes::BufMut`] under the same rule (a `BytesMut` grows, so for it
-//! the error never happens).
+//! any [`bytes::BufMut`](https://docs.rs/bytes/1/bytes/trait.BufMut.html)
+//! under the same rule (a `BytesMut` grows, so for it the error never
+//! happens).
 //!
 //! ```
 //! use telnet_proto::encode;

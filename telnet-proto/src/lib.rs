@@ -130,7 +130,7 @@
 //! # Features
 //!
 //! * `bytes`: `put_*` functions in [`encode`] that append to a
-//!   [`bytes::BufMut`].
+//!   [`bytes::BufMut`](https://docs.rs/bytes/1/bytes/trait.BufMut.html).
 //!
 //! No feature is on by default; the crate never uses `std` or `alloc`.
 
