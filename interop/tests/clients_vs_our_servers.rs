@@ -1,5 +1,7 @@
-//! Real Telnet clients against our server written with `telnet-tokio`
-//! (tests/support/tokio_server.rs), with a recorder between the two.
+//! Real Telnet clients against our servers, one written with `telnet-tokio`
+//! (tests/support/tokio_server.rs) and one with `telnet-std`
+//! (tests/support/std_server.rs), with a recorder between client and
+//! server. Every test runs against both.
 //!
 //! What each client sends, learnt by running it against a raw socket that
 //! sent `DO TTYPE, DO NAWS, WILL ECHO, WILL SGA, DO NEW-ENVIRON,
@@ -29,7 +31,7 @@
 
 mod support;
 
-use support::tokio_server::{self, Report};
+use support::report::{Report, Server};
 use telnet_interop::{contains, escape, peers, Dir, Peer, Recorder, Transcript, PATIENCE};
 use telnet_proto::{Side, TelnetOption as Opt, Verb};
 
@@ -37,13 +39,15 @@ use telnet_proto::{Side, TelnetOption as Opt, Verb};
 /// as the client decodes it.
 const GREETING_DECODED: &[u8] = b"interop server \xff ready\r\n";
 
+type Start = fn() -> Server;
+
 struct Run {
-    server: tokio_server::Server,
+    server: Server,
     recorder: Recorder,
 }
 
-fn start() -> Run {
-    let server = tokio_server::start();
+fn start(start_server: Start) -> Run {
+    let server = start_server();
     let recorder = Recorder::start(server.addr());
     Run { server, recorder }
 }
@@ -74,11 +78,25 @@ fn server_checks(t: &Transcript, report: &Report) {
         "greeting\n{t}"
     );
     assert_eq!(report.end, "the client closed", "{t}");
+    if report.records_peer_info {
+        // The adapter's own record agrees with the last NAWS and TTYPE IS.
+        let window = report.naws.last().map(|p| {
+            (
+                u16::from_be_bytes([p[0], p[1]]),
+                u16::from_be_bytes([p[2], p[3]]),
+            )
+        });
+        assert_eq!(report.window, window, "{t}");
+        let terminal = report
+            .ttypes
+            .last()
+            .map(|n| String::from_utf8_lossy(n).into_owned());
+        assert_eq!(report.terminal, terminal, "{t}");
+    }
 }
 
-#[test]
-fn inetutils_telnet() {
-    let run = start();
+fn inetutils_telnet(server: Start) {
+    let run = start(server);
     let mut peer = peers::inetutils_telnet(run.recorder.port());
     run.wait(&peer, "the greeting and NAWS", |t| {
         contains(&t.data(Dir::ToClient), GREETING_DECODED)
@@ -117,9 +135,8 @@ fn inetutils_telnet() {
     );
 }
 
-#[test]
-fn busybox_telnet() {
-    let run = start();
+fn busybox_telnet(server: Start) {
+    let run = start(server);
     let mut peer = peers::busybox_telnet(run.recorder.port());
     run.wait(&peer, "the greeting and NAWS", |t| {
         contains(&t.data(Dir::ToClient), GREETING_DECODED)
@@ -151,9 +168,8 @@ fn busybox_telnet() {
     );
 }
 
-#[test]
-fn libtelnet_client() {
-    let run = start();
+fn libtelnet_client(server: Start) {
+    let run = start(server);
     let mut peer = peers::libtelnet_client(run.recorder.port());
     run.wait(&peer, "the greeting and TTYPE", |t| {
         contains(&t.data(Dir::ToClient), GREETING_DECODED)
@@ -168,7 +184,7 @@ fn libtelnet_client() {
     drop(peer);
     let (t, report) = run.finish_any();
 
-    t.assert_negotiation_clean(Dir::ToClient);
+    server_checks(&t, &report);
     assert!(t.sent(Dir::ToServer, Verb::Wont, Opt::NAWS), "{t}");
     assert!(report.naws.is_empty());
     assert_eq!(report.ttypes, [b"xterm".to_vec(), b"xterm".to_vec()], "{t}");
@@ -179,9 +195,8 @@ fn libtelnet_client() {
     );
 }
 
-#[test]
-fn python_telnetlib() {
-    let run = start();
+fn python_telnetlib(server: Start) {
+    let run = start(server);
     let payload = b"tl \xff\r\n";
     let mut peer = peers::telnetlib_client(run.recorder.port(), payload, b"tl \xff");
     peer.wait_exit(PATIENCE).unwrap();
@@ -197,9 +212,8 @@ fn python_telnetlib() {
     assert_eq!(report.data, payload, "{t}");
 }
 
-#[test]
-fn telnetlib3_client() {
-    let run = start();
+fn telnetlib3_client(server: Start) {
+    let run = start(server);
     let payload = b"t3 \xff\x00\r\n";
     let mut peer = peers::telnetlib3_client(run.recorder.port(), payload, b"t3 \xff");
     peer.wait_exit(PATIENCE).unwrap();
@@ -229,9 +243,8 @@ fn telnetlib3_client() {
     );
 }
 
-#[test]
-fn tintin() {
-    let run = start();
+fn tintin(server: Start) {
+    let run = start(server);
     let mut peer = peers::tintin(run.recorder.port());
     run.wait(&peer, "the greeting, NAWS and the TTYPE cycle", |t| {
         contains(&t.data(Dir::ToClient), GREETING_DECODED)
@@ -280,3 +293,46 @@ impl Run {
         (t, self.server.report())
     }
 }
+
+/// Each client against each of our servers.
+macro_rules! against {
+    ($server:ident) => {
+        mod $server {
+            use super::support::$server;
+
+            #[test]
+            fn inetutils_telnet() {
+                super::inetutils_telnet($server::start)
+            }
+
+            #[test]
+            fn busybox_telnet() {
+                super::busybox_telnet($server::start)
+            }
+
+            #[test]
+            fn libtelnet_client() {
+                super::libtelnet_client($server::start)
+            }
+
+            #[test]
+            fn python_telnetlib() {
+                super::python_telnetlib($server::start)
+            }
+
+            #[test]
+            fn telnetlib3_client() {
+                super::telnetlib3_client($server::start)
+            }
+
+            #[test]
+            fn tintin() {
+                super::tintin($server::start)
+            }
+        }
+    };
+}
+
+// `tokio_server::inetutils_telnet`, `std_server::tintin`, ...
+against!(tokio_server);
+against!(std_server);

@@ -2,4 +2,6 @@
 #![allow(dead_code)]
 
 pub(crate) mod core_client;
+pub(crate) mod report;
+pub(crate) mod std_server;
 pub(crate) mod tokio_server;

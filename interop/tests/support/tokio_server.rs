@@ -5,62 +5,18 @@
 //! It serves one connection on a thread of its own and reports what it
 //! learnt.
 
-use std::net::{Ipv4Addr, SocketAddr};
-use std::thread::{self, JoinHandle};
+use std::net::Ipv4Addr;
+use std::thread;
 use std::time::{Duration, Instant};
 
 use telnet_interop::PATIENCE;
 use telnet_proto::{Config, Policy, Side, TelnetOption as Opt};
 use telnet_tokio::{Item, Telnet};
 
+use super::report::{Report, Server};
+
 /// The greeting, as the application writes it (text: `\n` goes as CR LF).
 pub(crate) const GREETING: &[u8] = b"interop server \xff ready\n";
-
-/// What the server saw.
-#[derive(Debug, Default)]
-pub(crate) struct Report {
-    /// Every TTYPE IS name, in order.
-    pub(crate) ttypes: Vec<Vec<u8>>,
-    /// Every NAWS payload.
-    pub(crate) naws: Vec<Vec<u8>>,
-    /// Every CHARSET subnegotiation from the client.
-    pub(crate) charset: Vec<Vec<u8>>,
-    /// All data received, as delivered by the session (CR NUL read as CR).
-    pub(crate) data: Vec<u8>,
-    /// Options on at the end: (side, option).
-    pub(crate) enabled: Vec<(Side, Opt)>,
-    /// How the connection ended.
-    pub(crate) end: String,
-}
-
-impl Report {
-    pub(crate) fn is_enabled(&self, side: Side, option: Opt) -> bool {
-        self.enabled.contains(&(side, option))
-    }
-}
-
-pub(crate) struct Server {
-    addr: SocketAddr,
-    handle: Option<JoinHandle<Report>>,
-}
-
-impl Server {
-    pub(crate) fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// Waits for the connection to end (at most [`PATIENCE`] more than the
-    /// server's own bound) and returns the report.
-    pub(crate) fn report(mut self) -> Report {
-        let handle = self.handle.take().expect("report taken once");
-        let deadline = Instant::now() + PATIENCE * 2;
-        while !handle.is_finished() {
-            assert!(Instant::now() < deadline, "our server did not finish");
-            thread::sleep(Duration::from_millis(10));
-        }
-        handle.join().expect("our server panicked")
-    }
-}
 
 pub(crate) fn start() -> Server {
     let std_listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
@@ -92,10 +48,7 @@ pub(crate) fn start() -> Server {
             serve(stream).await
         })
     });
-    Server {
-        addr,
-        handle: Some(handle),
-    }
+    Server::new(addr, handle)
 }
 
 async fn serve(stream: tokio::net::TcpStream) -> Report {
