@@ -127,6 +127,14 @@
 //! compressed, and stops there. Decompress it (and everything received
 //! after it) and feed the result to the same session.
 //!
+//! # Typed options
+//!
+//! The [`options`] module decodes subnegotiation payloads into values
+//! (NAWS window sizes, terminal types, environment variables, CHARSET,
+//! LINEMODE, STATUS, GMCP, MSDP, MSSP, ZMP, ...) and encodes values into
+//! whole `IAC SB ... IAC SE` frames, under the same rules: no allocation,
+//! no panic on peer bytes, caller-owned buffers.
+//!
 //! # Features
 //!
 //! * `bytes`: `put_*` functions in [`encode`] that append to a
@@ -144,6 +152,7 @@ pub mod consts;
 pub mod encode;
 pub mod negotiation;
 mod option;
+pub mod options;
 mod session;
 
 pub use command::{Command, Negotiation, Verb};
