@@ -15,7 +15,9 @@
 //!
 //! [`OldEnviron::decode`] reads the payload with the RFC's codes and, if
 //! it is malformed that way but well formed with VAR and VALUE swapped,
-//! with the swapped codes; [`Environ::is_reversed`] says which. Answer a
+//! with the swapped codes; [`Environ::is_reversed`] says which. This is a
+//! guess, as in RFC 1571: a payload that is well formed both ways (`IS
+//! USERVAR VAR`, say) is read with the RFC's codes. Answer a
 //! reversed peer in its own dialect with [`Environ::with_reversed`]. A
 //! decoded message encodes back to the same bytes in the dialect it was
 //! read in.

@@ -200,3 +200,32 @@ impl Pair {
         panic!("the two sessions did not go quiet in {max_rounds} rounds");
     }
 }
+
+/// Decodes `payload` as a `T` (which must not panic); if it decodes,
+/// asserts that it encodes back to the same payload and frame round trip.
+pub fn canonical<'a, T: OptionPayload<'a> + std::fmt::Debug>(payload: &'a [u8]) -> Option<T> {
+    let value = T::decode(payload).ok()?;
+    let mut bare = vec![0u8; value.payload_len()];
+    value.encode_payload(&mut bare).unwrap();
+    assert_eq!(bare, payload, "{value:?} re-encodes differently");
+    assert_eq!(through_session(&value), payload);
+    Some(value)
+}
+
+/// Short payloads, biased towards the bytes that matter to option
+/// formats (small codes, separators, 0xFF).
+pub fn payload_strategy(max: usize) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    proptest::collection::vec(
+        prop_oneof![
+            0u8..8,
+            Just(0xF0u8),
+            Just(0xFF),
+            Just(b';'),
+            Just(b' '),
+            b'a'..b'e',
+            any::<u8>()
+        ],
+        0..max,
+    )
+}
