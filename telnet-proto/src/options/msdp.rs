@@ -298,12 +298,18 @@ impl core::error::Error for BuildError {}
 pub struct Builder<'b> {
     buf: &'b mut [u8],
     required: usize,
+    /// The first name or value byte that is one of the six codes.
+    invalid: Option<DecodeError>,
 }
 
 impl<'b> Builder<'b> {
     /// A builder writing at the start of `buf`.
     pub fn new(buf: &'b mut [u8]) -> Self {
-        Builder { buf, required: 0 }
+        Builder {
+            buf,
+            required: 0,
+            invalid: None,
+        }
     }
 
     fn push(&mut self, parts: &[&[u8]]) -> &mut Self {
@@ -317,13 +323,29 @@ impl<'b> Builder<'b> {
         self
     }
 
-    /// `VAR <name>`.
+    /// Notes a name or value that would be read as structure.
+    fn check_text(&mut self, text: &[u8]) {
+        if self.invalid.is_none() {
+            if let Some(i) = text.iter().position(|&b| is_code(b)) {
+                self.invalid = Some(DecodeError::UnexpectedByte {
+                    offset: self.required + 1 + i,
+                    byte: text[i],
+                });
+            }
+        }
+    }
+
+    /// `VAR <name>`. A name holding one of the six codes makes
+    /// [`finish`](Self::finish) fail.
     pub fn var(&mut self, name: &[u8]) -> &mut Self {
+        self.check_text(name);
         self.push(&[&[VAR], name])
     }
 
-    /// `VAL <value>`: a string value.
+    /// `VAL <value>`: a string value. A value holding one of the six codes
+    /// makes [`finish`](Self::finish) fail.
     pub fn val(&mut self, value: &[u8]) -> &mut Self {
+        self.check_text(value);
         self.push(&[&[VAL], value])
     }
 
@@ -364,6 +386,9 @@ impl<'b> Builder<'b> {
                 required: self.required,
                 available: self.buf.len(),
             }));
+        }
+        if let Some(error) = self.invalid {
+            return Err(BuildError::Invalid(error));
         }
         let payload: &'b [u8] = &self.buf[..self.required];
         Msdp::decode(payload).map_err(BuildError::Invalid)
