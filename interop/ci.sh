@@ -57,6 +57,12 @@ export INTEROP_PYTHON=$venv/bin/python
 # Each in its own place: both adapters have an example called `echo`.
 bins=${CARGO_TARGET_DIR:-$here/../target}/interop-bin
 mkdir -p "$bins"
+main_target=${CARGO_TARGET_DIR:-$here/../target}
+for crate in telnet-std telnet-tokio; do
+  timeout 900 cargo build --quiet --manifest-path ../Cargo.toml -p "$crate" --example echo \
+    || fail "our $crate echo example does not build"
+  cp "$main_target/debug/examples/echo" "$bins/$crate-echo"
+done
 export INTEROP_BIN_DIR=$bins
 
 # ---- the suite -----------------------------------------------------------------

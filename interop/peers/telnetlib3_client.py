@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A telnetlib3 client (PyPI, pinned in ci.sh), for the interop suite.
 
-Usage: telnetlib3_client.py PORT PAYLOAD_HEX EXPECT_HEX
+Usage: telnetlib3_client.py PORT PAYLOAD_HEX EXPECT_HEX [--no-greeting]
 Connects to 127.0.0.1:PORT as a terminal "xterm-interop" of 100x30, with
-encoding off (bytes in, bytes out), reads the server's greeting line,
+encoding off (bytes in, bytes out), reads the server's greeting line
+(unless --no-greeting),
 writes PAYLOAD (telnetlib3 doubles 0xFF), reads until EXPECT arrives and
 prints:
   GREETING <hex>   the bytes read up to and including the first LF
@@ -44,8 +45,9 @@ async def main():
         ),
         timeout=20,
     )
-    greeting = await asyncio.wait_for(read_through(reader, b"\n"), timeout=20)
-    print("GREETING", greeting.hex(), flush=True)
+    if "--no-greeting" not in sys.argv:
+        greeting = await asyncio.wait_for(read_through(reader, b"\n"), timeout=20)
+        print("GREETING", greeting.hex(), flush=True)
     writer.write(payload)
     echoed = await asyncio.wait_for(read_through(reader, expect), timeout=20)
     print("ECHOED", echoed.hex(), flush=True)

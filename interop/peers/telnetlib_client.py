@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Python's own telnetlib client (Python 3.11 still ships it), for the interop suite.
 
-Usage: telnetlib_client.py PORT PAYLOAD_HEX EXPECT_HEX
+Usage: telnetlib_client.py PORT PAYLOAD_HEX EXPECT_HEX [--no-greeting]
 Connects to 127.0.0.1:PORT, reads until the server's greeting line ends
-(b"\\r\\n"), writes PAYLOAD (telnetlib doubles 0xFF), reads until EXPECT
+(b"\\r\\n") unless --no-greeting, writes PAYLOAD (telnetlib doubles 0xFF), reads until EXPECT
 arrives, and prints one line per result:
   GREETING <hex>   everything read up to and including the first CR LF
   ECHOED <hex>     everything read after that, up to and including EXPECT
@@ -38,8 +38,9 @@ def main():
             seen.append("%s %d" % (VERBS[cmd], opt[0]))
 
     tn.set_option_negotiation_callback(callback)
-    greeting = tn.read_until(b"\r\n", timeout=20)
-    print("GREETING", greeting.hex(), flush=True)
+    if "--no-greeting" not in sys.argv:
+        greeting = tn.read_until(b"\r\n", timeout=20)
+        print("GREETING", greeting.hex(), flush=True)
     tn.write(payload)
     echoed = tn.read_until(expect, timeout=20)
     print("ECHOED", echoed.hex(), flush=True)

@@ -195,35 +195,50 @@ pub fn tintin(port: u16) -> Peer {
 /// `peers/telnetlib_client.py`: Python's telnetlib reads the greeting
 /// line, writes `payload`, reads through `expect`.
 pub fn telnetlib_client(port: u16, payload: &[u8], expect: &[u8]) -> Peer {
+    telnetlib_client_with(port, payload, expect, &[])
+}
+
+/// [`telnetlib_client`] with extra arguments (`--no-greeting`: write the
+/// payload at once, for servers that send no greeting).
+pub fn telnetlib_client_with(port: u16, payload: &[u8], expect: &[u8], extra: &[&str]) -> Peer {
     let python = require_python_module("telnetlib", "Python 3.12 or older");
     Peer::spawn(
         "Python telnetlib client",
-        Command::new(python).args([
-            "-W".into(),
-            "ignore".into(),
-            scripts_dir().join("telnetlib_client.py").into_os_string(),
-            port.to_string().into(),
-            hex(payload).into(),
-            hex(expect).into(),
-        ]),
+        Command::new(python)
+            .args([
+                "-W".into(),
+                "ignore".into(),
+                scripts_dir().join("telnetlib_client.py").into_os_string(),
+                port.to_string().into(),
+                hex(payload).into(),
+                hex(expect).into(),
+            ])
+            .args(extra),
     )
 }
 
 /// `peers/telnetlib3_client.py`: a telnetlib3 client reads the greeting
 /// line, writes `payload`, reads through `expect`.
 pub fn telnetlib3_client(port: u16, payload: &[u8], expect: &[u8]) -> Peer {
+    telnetlib3_client_with(port, payload, expect, &[])
+}
+
+/// [`telnetlib3_client`] with extra arguments (`--no-greeting`).
+pub fn telnetlib3_client_with(port: u16, payload: &[u8], expect: &[u8], extra: &[&str]) -> Peer {
     let python = require_python_module(
         "telnetlib3",
         "pip install telnetlib3, as interop/ci.sh does",
     );
     Peer::spawn(
         "telnetlib3 client",
-        Command::new(python).args([
-            scripts_dir().join("telnetlib3_client.py").into_os_string(),
-            port.to_string().into(),
-            hex(payload).into(),
-            hex(expect).into(),
-        ]),
+        Command::new(python)
+            .args([
+                scripts_dir().join("telnetlib3_client.py").into_os_string(),
+                port.to_string().into(),
+                hex(payload).into(),
+                hex(expect).into(),
+            ])
+            .args(extra),
     )
 }
 
@@ -246,4 +261,37 @@ pub fn unhex(text: &str) -> Vec<u8> {
             u8::from_str_radix(&text[i..i + 2], 16).unwrap_or_else(|_| panic!("bad hex {text:?}"))
         })
         .collect()
+}
+
+/// One of our binaries, built by interop/ci.sh into `$INTEROP_BIN_DIR`
+/// (`telnet-std-echo`, `telnet-tokio-echo`, ...).
+///
+/// # Panics
+///
+/// When `INTEROP_BIN_DIR` is unset or the binary is not there.
+pub fn our_binary(name: &str) -> PathBuf {
+    let dir = std::env::var_os("INTEROP_BIN_DIR").unwrap_or_else(|| {
+        panic!("INTEROP_BIN_DIR is unset: run interop/ci.sh, which builds our binaries ({name})")
+    });
+    let path = PathBuf::from(dir).join(name);
+    assert!(
+        path.is_file(),
+        "our binary {} is missing: run interop/ci.sh, which builds it",
+        path.display()
+    );
+    path
+}
+
+/// One of our echo examples (`telnet-std-echo` or `telnet-tokio-echo`),
+/// started with `--port 0`; returns it and the address it announced with
+/// `listening on ADDR`.
+pub fn our_echo(name: &str) -> (Peer, SocketAddr) {
+    let mut peer = Peer::spawn(name, Command::new(our_binary(name)).args(["--port", "0"]));
+    let line = peer
+        .wait_for_line("listening on", PATIENCE)
+        .unwrap_or_else(|e| panic!("our echo example did not start: {e}"));
+    let addr = line
+        .parse()
+        .unwrap_or_else(|_| panic!("{name}: bad address in {line:?}"));
+    (peer, addr)
 }
