@@ -69,6 +69,11 @@ fn inetutils_telnet(echo: &str) {
     let mut peer = peers::inetutils_telnet(recorder.port());
     peer.wait_for_stdout(b"Escape character is", PATIENCE)
         .unwrap();
+    if char_mode {
+        recorder
+            .wait_until(PATIENCE, |t| t.sent(Dir::ToServer, Verb::Do, Opt::SGA))
+            .unwrap_or_else(|e| panic!("{e}\n{}", peer.describe_output()));
+    }
     // The std echo offers ECHO and SGA (character mode: Enter goes as
     // CR NUL); the tokio echo offers nothing, so telnet stays in line mode
     // and sends the line when the terminal delivers it, ending in CR LF.
