@@ -305,7 +305,7 @@ fn zmp_strings() {
         Err(DecodeError::MissingTerminator { offset: 8 })
     );
     assert_eq!(
-        Zmp::decode(b"zmp.time\0123"),
+        Zmp::decode(b"zmp.time\x00123"),
         Err(DecodeError::MissingTerminator { offset: 12 })
     );
     assert!(Zmp::new(&[]).is_none());
