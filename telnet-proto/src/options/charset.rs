@@ -19,7 +19,9 @@
 //! Character set names are bytes (the RFC says NVT ASCII, as registered
 //! with IANA); compare them with [`eq_ignore_ascii_case`](slice::eq_ignore_ascii_case).
 //! A TTABLE-IS table is kept as bytes after its version, uninterpreted.
-//! The format is canonical.
+//! The format is canonical; the one value that does not survive a round
+//! trip is a `Request` built without a version whose separator is `[` and
+//! whose list starts `TTABLE]`, which reads back as a TTABLE request.
 //!
 //! ```
 //! use telnet_proto::options::charset::Charset;

@@ -228,6 +228,10 @@ pub trait OptionPayload<'a>: Sized {
     fn decode(payload: &'a [u8]) -> Result<Self, DecodeError>;
 
     /// Writes the payload, unescaped and without its frame, to `sink`.
+    ///
+    /// The encoders call it twice, to count and then to write, so it must
+    /// write the same bytes every time (an implementation that does not is
+    /// a bug, and [`encode`](Self::encode) may panic on it).
     fn write_payload<S: PayloadSink + ?Sized>(&self, sink: &mut S);
 
     /// The length of the payload, unescaped and without its frame.
