@@ -117,14 +117,18 @@ impl Control<'_> {
     /// whether a negotiation was sent.
     pub fn enable(&mut self, side: Side, option: TelnetOption) -> bool {
         let request = self.session.enable(side, option);
-        request.inspect(|&n| queue_negotiation(self.out, n)).is_some()
+        request
+            .inspect(|&n| queue_negotiation(self.out, n))
+            .is_some()
     }
 
     /// Ask for `side` of `option` to be off, through the RFC 1143 table.
     /// Returns whether a negotiation was sent.
     pub fn disable(&mut self, side: Side, option: TelnetOption) -> bool {
         let request = self.session.disable(side, option);
-        request.inspect(|&n| queue_negotiation(self.out, n)).is_some()
+        request
+            .inspect(|&n| queue_negotiation(self.out, n))
+            .is_some()
     }
 
     /// Record that `side` of `option` is on or off without sending anything
@@ -151,7 +155,9 @@ impl Control<'_> {
 
     /// Send data, 0xFF doubled.
     pub fn send_data(&mut self, data: &[u8]) {
-        queue_encoded(self.out, encode::data_len(data), |dst| encode::data(data, dst));
+        queue_encoded(self.out, encode::data_len(data), |dst| {
+            encode::data(data, dst)
+        });
     }
 
     /// Send text: NVT newlines (unless BINARY is on our side), 0xFF doubled.

@@ -99,7 +99,6 @@ pub use error::{Error, Result};
 pub use handler::{Control, Handler};
 pub use ready::{AssumeReady, Ready};
 pub use telnet::{
-    Builder, Expect, Matched, Telnet, TelnetSession, DEFAULT_MAX_BUFFERED,
-    SUBNEGOTIATION_CAPACITY,
+    Builder, Expect, Matched, Telnet, TelnetSession, DEFAULT_MAX_BUFFERED, SUBNEGOTIATION_CAPACITY,
 };
 pub use telnet_proto;

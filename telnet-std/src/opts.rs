@@ -99,7 +99,11 @@ pub(crate) fn environ_is(wanted: &[(u8, Vec<u8>)], vars: &[(String, String)]) ->
     };
     if wanted.is_empty() {
         for (name, value) in vars {
-            let kind = if well_known(name.as_bytes()) { VAR } else { USERVAR };
+            let kind = if well_known(name.as_bytes()) {
+                VAR
+            } else {
+                USERVAR
+            };
             out.push(kind);
             push_escaped(&mut out, name.as_bytes());
             out.push(VALUE);
@@ -112,7 +116,11 @@ pub(crate) fn environ_is(wanted: &[(u8, Vec<u8>)], vars: &[(String, String)]) ->
             // `SEND VAR` alone means every variable of that type: ours of
             // that type.
             for (n, v) in vars {
-                let k = if well_known(n.as_bytes()) { VAR } else { USERVAR };
+                let k = if well_known(n.as_bytes()) {
+                    VAR
+                } else {
+                    USERVAR
+                };
                 if k == *kind {
                     out.push(k);
                     push_escaped(&mut out, n.as_bytes());
@@ -151,10 +159,14 @@ mod tests {
         ];
         let wanted = parse_environ_send(&[SEND, VAR, b'U', b'S', b'E', b'R']).unwrap();
         assert_eq!(environ_is(&wanted, &vars), b"\x00\x00USER\x01ann");
-        let wanted = parse_environ_send(&[SEND, USERVAR, b'T', b'E', b'R', b'M', VAR, b'X']).unwrap();
+        let wanted =
+            parse_environ_send(&[SEND, USERVAR, b'T', b'E', b'R', b'M', VAR, b'X']).unwrap();
         assert_eq!(environ_is(&wanted, &vars), b"\x00\x03TERM\x01xterm\x00X");
         let all = parse_environ_send(&[SEND]).unwrap();
-        assert_eq!(environ_is(&all, &vars), b"\x00\x00USER\x01ann\x03TERM\x01xterm");
+        assert_eq!(
+            environ_is(&all, &vars),
+            b"\x00\x00USER\x01ann\x03TERM\x01xterm"
+        );
         // Type bytes inside names are escaped.
         let odd = vec![("A\x01".to_string(), "\x02".to_string())];
         assert_eq!(environ_is(&[], &odd), b"\x00\x03A\x02\x01\x01\x02\x02");

@@ -40,7 +40,9 @@ impl Channel {
     fn lock(&self) -> MutexGuard<'_, ChannelState> {
         // A panic while holding this lock leaves the queue consistent (every
         // operation on it is a single push or drain), so poisoning is ignored.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -45,7 +45,12 @@ impl<R: Ready + ?Sized> Ready for Box<R> {
 fn peek_ready(result: io::Result<usize>) -> io::Result<bool> {
     match result {
         Ok(_) => Ok(true),
-        Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
             Ok(false)
         }
         Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(false),

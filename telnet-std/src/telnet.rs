@@ -273,6 +273,7 @@ impl Builder {
                 handler: self.handler,
                 local: self.local,
                 ask_terminal_type: self.ask_terminal_type,
+                terminal_type_asked: false,
                 peer_window_size: None,
                 peer_terminal_type: None,
                 inflater: None,
@@ -639,6 +640,7 @@ impl<S: Read + Write> Telnet<S> {
             return Ok(false);
         }
         self.send_subnegotiation(TelnetOption::TTYPE, &[opts::SEND])?;
+        self.core.terminal_type_asked = true;
         Ok(true)
     }
 
@@ -744,6 +746,9 @@ impl<S: Read + Write + Ready> Telnet<S> {
     /// Reads once from the stream (waiting until `deadline` if there is
     /// one) and processes what came.
     fn fill(&mut self, deadline: Option<Instant>) -> Result<Fill> {
+        if let Some(broken) = &self.core.broken {
+            return Err(broken.again());
+        }
         if self.eof {
             return Ok(Fill::Eof);
         }
@@ -785,6 +790,44 @@ impl<S: Read + Write + Ready> Telnet<S> {
     /// Whether the buffer holds its limit.
     fn is_full(&self) -> bool {
         self.core.data().len() >= self.max_buffered
+    }
+
+    /// Waits up to `timeout` (`None`: without limit) for bytes from the
+    /// peer, reads once, and processes them: answers are sent, data is
+    /// buffered for the read methods. Returns `Ok(true)` if bytes were
+    /// read, `Ok(false)` on timeout or when the connection is closed (see
+    /// [`is_eof`](Telnet::is_eof)). No telnetlib equivalent: it is what a
+    /// server needs to wait for negotiation answers without taking data.
+    pub fn process_input(&mut self, timeout: Option<Duration>) -> Result<bool> {
+        let deadline = deadline_after(timeout);
+        Ok(matches!(self.fill(deadline)?, Fill::Read(_)))
+    }
+
+    /// Reads and answers until every request of ours (`WILL`/`DO` sent by
+    /// [`enable`](Telnet::enable), [`disable`](Telnet::disable) or
+    /// [`Builder::request`]) has its answer and, if we asked for the
+    /// peer's terminal type, until it came. Data that arrives meanwhile is
+    /// kept for the read methods.
+    ///
+    /// Fails with [`Error::Timeout`] if `timeout` passes first and with
+    /// [`Error::Eof`] if the peer closes first.
+    pub fn negotiate(&mut self, timeout: Option<Duration>) -> Result<()> {
+        let deadline = deadline_after(timeout);
+        loop {
+            let pending = (0..=255u8).any(|code| {
+                [Side::Local, Side::Remote]
+                    .into_iter()
+                    .any(|side| self.option_state(side, TelnetOption(code)).is_pending())
+            });
+            if !pending && !self.core.terminal_type_asked {
+                return Ok(());
+            }
+            match self.fill(deadline)? {
+                Fill::Read(_) => {}
+                Fill::Eof => return Err(Error::Eof),
+                Fill::TimedOut => return Err(Error::Timeout),
+            }
+        }
     }
 
     /// Reads until `expected` has been received, and returns the data
@@ -1131,6 +1174,32 @@ impl<S: std::os::fd::AsRawFd> std::os::fd::AsRawFd for Telnet<S> {
     }
 }
 
+/// Why the connection cannot be parsed any more; every later read fails
+/// with the same error.
+#[derive(Clone, Debug)]
+enum Broken {
+    Protocol(String),
+    Decompression(String),
+}
+
+impl Broken {
+    fn again(&self) -> Error {
+        match self {
+            Broken::Protocol(why) => Error::Protocol(why.clone()),
+            Broken::Decompression(why) => Error::Decompression(why.clone()),
+        }
+    }
+}
+
+impl From<&Error> for Broken {
+    fn from(e: &Error) -> Self {
+        match e {
+            Error::Decompression(why) => Broken::Decompression(why.clone()),
+            other => Broken::Protocol(other.to_string()),
+        }
+    }
+}
+
 /// An owned copy of an event that goes to the handler.
 enum Owned {
     Negotiation(Negotiation),
@@ -1152,12 +1221,14 @@ struct Core {
     handler: Option<Box<dyn Handler + Send>>,
     local: LocalInfo,
     ask_terminal_type: bool,
+    /// We sent `SB TTYPE SEND` and wait for the answer.
+    terminal_type_asked: bool,
     peer_window_size: Option<(u16, u16)>,
     peer_terminal_type: Option<String>,
     /// The peer's compressed stream, once it started.
     inflater: Option<Inflater>,
     /// Decompression failed: nothing more can be parsed.
-    broken: Option<String>,
+    broken: Option<Broken>,
 }
 
 impl Core {
@@ -1196,8 +1267,8 @@ impl Core {
     /// Processes bytes received from the stream: plain Telnet, or the
     /// peer's compressed stream once it started.
     fn ingest(&mut self, mut input: &[u8]) -> Result<()> {
-        if let Some(why) = &self.broken {
-            return Err(Error::Decompression(why.clone()));
+        if let Some(broken) = &self.broken {
+            return Err(broken.again());
         }
         loop {
             if let Some(inflater) = self.inflater.as_mut() {
@@ -1206,16 +1277,20 @@ impl Core {
                     Ok(step) => step,
                     Err(e) => {
                         tracing::warn!(target: "telnet_std", "{e}");
-                        self.broken = Some(e.to_string());
+                        let broken = Broken::from(&e);
+                        self.broken = Some(broken);
                         return Err(e);
                     }
                 };
                 // Both counts are within the slices given.
                 input = &input[step.consumed..];
                 if self.parse(&chunk[..step.produced]).is_some() {
-                    let why = "the peer started compression inside its compressed stream";
-                    self.broken = Some(why.into());
-                    return Err(Error::Protocol(why.into()));
+                    let broken = Broken::Protocol(
+                        "the peer started compression inside its compressed stream".into(),
+                    );
+                    let e = broken.again();
+                    self.broken = Some(broken);
+                    return Err(e);
                 }
                 if step.ended {
                     tracing::debug!(target: "telnet_std", "RCVD end of compressed stream");
@@ -1234,9 +1309,13 @@ impl Core {
             match self.parse(input) {
                 None => return Ok(()),
                 Some(at) => {
-                    self.inflater = Some(Inflater::new().inspect_err(|e| {
-                        self.broken = Some(e.to_string());
-                    })?);
+                    match Inflater::new() {
+                        Ok(inflater) => self.inflater = Some(inflater),
+                        Err(e) => {
+                            self.broken = Some(Broken::from(&e));
+                            return Err(e);
+                        }
+                    }
                     input = &input[at..];
                 }
             }
@@ -1399,7 +1478,9 @@ impl Core {
             }
             (TelnetOption::TTYPE, Side::Remote, true) if self.ask_terminal_type => {
                 queue_subnegotiation(&mut self.out, option, &[opts::SEND]);
+                self.terminal_type_asked = true;
             }
+            (TelnetOption::TTYPE, Side::Remote, false) => self.terminal_type_asked = false,
             _ => {}
         }
         if let Some(handler) = self.handler.as_mut() {
@@ -1425,6 +1506,7 @@ impl Core {
             }
             TelnetOption::TTYPE => match payload.split_first() {
                 Some((&opts::IS, name)) => {
+                    self.terminal_type_asked = false;
                     self.peer_terminal_type = Some(String::from_utf8_lossy(name).into_owned());
                 }
                 Some((&opts::SEND, _)) => {

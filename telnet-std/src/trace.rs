@@ -128,7 +128,10 @@ mod tests {
             describe_subnegotiation(TelnetOption::NAWS, &[0, 80, 0, 24]),
             "SB NAWS 80 24"
         );
-        assert_eq!(describe_subnegotiation(TelnetOption::TTYPE, &[1]), "SB TTYPE SEND");
+        assert_eq!(
+            describe_subnegotiation(TelnetOption::TTYPE, &[1]),
+            "SB TTYPE SEND"
+        );
         assert_eq!(
             describe_subnegotiation(TelnetOption::TTYPE, b"\x00xterm"),
             "SB TTYPE IS \"xterm\""
@@ -137,7 +140,10 @@ mod tests {
             describe_subnegotiation(TelnetOption::NEW_ENVIRON, b"\x00\x00USER\x01ann"),
             "SB NEW-ENVIRON IS VAR \"USER\" VALUE \"ann\""
         );
-        assert_eq!(describe_subnegotiation(TelnetOption(77), &[1, 255]), "SB OPTION 77 01 ff");
+        assert_eq!(
+            describe_subnegotiation(TelnetOption(77), &[1, 255]),
+            "SB OPTION 77 01 ff"
+        );
         let long = describe_subnegotiation(TelnetOption::GMCP, &[b'a'; 100]);
         assert!(long.ends_with("... (100 bytes)"), "{long}");
     }

@@ -14,7 +14,10 @@ use telnet_std::{Builder, Control, Error, Expect, Handler, Ready, Telnet};
 const SHORT: Duration = Duration::from_millis(100);
 
 fn client(peer: &Peer) -> Telnet {
-    let tn = Builder::new().timeout(Some(LIMIT)).connect(peer.addr).unwrap();
+    let tn = Builder::new()
+        .timeout(Some(LIMIT))
+        .connect(peer.addr)
+        .unwrap();
     assert_eq!(tn.timeout(), Some(LIMIT));
     tn
 }
@@ -71,7 +74,10 @@ fn read_until_byte_by_byte_with_split_iac_sequences() {
 fn read_until_timeout_returns_what_is_there() {
     let peer = Peer::start(vec![send("partial"), Step::Go, send("ly done")]);
     let mut tn = client(&peer);
-    assert_eq!(tn.read_until_timeout(b"done", Some(SHORT)).unwrap(), b"partial");
+    assert_eq!(
+        tn.read_until_timeout(b"done", Some(SHORT)).unwrap(),
+        b"partial"
+    );
     // Nothing buffered, still open: an empty result, not an error.
     assert_eq!(tn.read_until_timeout(b"done", Some(SHORT)).unwrap(), b"");
     peer.go();
@@ -124,7 +130,10 @@ fn read_all_reads_to_eof() {
 fn read_all_timeout_keeps_the_data() {
     let peer = Peer::start(vec![send("kept"), Step::Go]);
     let mut tn = client(&peer);
-    assert!(matches!(tn.read_all_timeout(Some(SHORT)), Err(Error::Timeout)));
+    assert!(matches!(
+        tn.read_all_timeout(Some(SHORT)),
+        Err(Error::Timeout)
+    ));
     assert_eq!(tn.read_very_lazy().unwrap(), b"kept");
     drop(tn);
     peer.finish();
@@ -132,7 +141,12 @@ fn read_all_timeout_keeps_the_data() {
 
 #[test]
 fn read_some_returns_something_or_empty_at_eof() {
-    let peer = Peer::start(vec![send(b"\xff\xfb\x03"), recv(b"\xff\xfe\x03"), send("x"), Step::Close]);
+    let peer = Peer::start(vec![
+        send(b"\xff\xfb\x03"),
+        recv(b"\xff\xfe\x03"),
+        send("x"),
+        Step::Close,
+    ]);
     let mut tn = client(&peer);
     // A negotiation alone is no data: read_some waits for the byte.
     assert_eq!(tn.read_some().unwrap(), b"x");
@@ -146,7 +160,10 @@ fn read_some_returns_something_or_empty_at_eof() {
 fn read_some_times_out() {
     let peer = Peer::start(vec![Step::Go]);
     let mut tn = client(&peer);
-    assert!(matches!(tn.read_some_timeout(Some(SHORT)), Err(Error::Timeout)));
+    assert!(matches!(
+        tn.read_some_timeout(Some(SHORT)),
+        Err(Error::Timeout)
+    ));
     tn.set_timeout(Some(SHORT));
     let err = tn.read_some().unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err}");
@@ -290,15 +307,26 @@ fn expect_several_patterns() {
 
 #[test]
 fn expect_timeout_and_eof_without_match() {
-    let peer = Peer::start(vec![send("some text"), Step::Go, send(" and the end"), Step::Close]);
+    let peer = Peer::start(vec![
+        send("some text"),
+        Step::Go,
+        send(" and the end"),
+        Step::Close,
+    ]);
     let mut tn = client(&peer);
     let patterns = [Regex::new("never").unwrap()];
     let got = tn.expect_timeout(&patterns, Some(SHORT)).unwrap();
     assert_eq!(got, Expect::NoMatch(b"some text".to_vec()));
     assert_eq!(got.index(), None);
-    assert_eq!(tn.expect_timeout(&patterns, Some(SHORT)).unwrap(), Expect::NoMatch(Vec::new()));
+    assert_eq!(
+        tn.expect_timeout(&patterns, Some(SHORT)).unwrap(),
+        Expect::NoMatch(Vec::new())
+    );
     peer.go();
-    assert_eq!(tn.expect(&patterns).unwrap(), Expect::NoMatch(b" and the end".to_vec()));
+    assert_eq!(
+        tn.expect(&patterns).unwrap(),
+        Expect::NoMatch(b" and the end".to_vec())
+    );
     assert!(matches!(tn.expect(&patterns), Err(Error::Eof)));
     drop(tn);
     peer.finish();
@@ -317,7 +345,10 @@ fn expect_matches_data_that_came_with_the_close() {
 
 #[test]
 fn expect_match_spans_reads_byte_by_byte() {
-    let peer = Peer::start(vec![send(b"noise \xff\xf1 pass\xff\xffword: tail"), Step::Go]);
+    let peer = Peer::start(vec![
+        send(b"noise \xff\xf1 pass\xff\xffword: tail"),
+        Step::Go,
+    ]);
     let mut tn = Telnet::new(connect_chunked(peer.addr, 1));
     tn.set_timeout(Some(LIMIT));
     let m = tn.expect(&[Regex::new(r"pass(?-u:\xff)word: ").unwrap()]);
@@ -348,10 +379,14 @@ fn commands_and_subnegotiations_are_sent() {
     let peer = Peer::start(vec![recv(b"\xff\xf0"), Step::Close]);
     let mut tn = client(&peer);
     tn.send_command(Command::AreYouThere).unwrap();
-    tn.send_subnegotiation(TelnetOption::NAWS, &[0, 255, 0, 24]).unwrap();
+    tn.send_subnegotiation(TelnetOption::NAWS, &[0, 255, 0, 24])
+        .unwrap();
     let _ = tn.read_all();
     drop(tn);
-    assert_eq!(peer.finish(), b"\xff\xf6\xff\xfa\x1f\x00\xff\xff\x00\x18\xff\xf0");
+    assert_eq!(
+        peer.finish(),
+        b"\xff\xf6\xff\xfa\x1f\x00\xff\xff\x00\x18\xff\xf0"
+    );
 }
 
 // ---- negotiation ------------------------------------------------------
@@ -400,9 +435,9 @@ fn accepted_options_and_requests() {
     assert_eq!(
         sent,
         [
-            &b"\xff\xfd\x03"[..],                  // DO SGA (request)
-            b"\xff\xfd\x01",                       // DO ECHO (answer)
-            b"\xff\xfb\x1f",                       // WILL NAWS
+            &b"\xff\xfd\x03"[..],                    // DO SGA (request)
+            b"\xff\xfd\x01",                         // DO ECHO (answer)
+            b"\xff\xfb\x1f",                         // WILL NAWS
             b"\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0", // SB NAWS 80 24
         ]
         .concat()[..],
@@ -433,14 +468,19 @@ impl Handler for Recorder {
     }
 
     fn subnegotiation(&mut self, option: TelnetOption, payload: &[u8], _: &mut Control<'_>) {
-        self.0.lock().unwrap().push(format!("SB {option} {payload:?}"));
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("SB {option} {payload:?}"));
     }
 }
 
 #[test]
 fn manual_mode_hands_every_negotiation_to_the_handler() {
     let peer = Peer::start(vec![
-        send(b"\xff\xfb\x01\xff\xfd\x18\xff\xfe\x18\xff\xfc\x2a\xff\xf6\xff\xfa\x2a\x01\xff\xf0done"),
+        send(
+            b"\xff\xfb\x01\xff\xfd\x18\xff\xfe\x18\xff\xfc\x2a\xff\xf6\xff\xfa\x2a\x01\xff\xf0done",
+        ),
         Step::Close,
     ]);
     let seen = Recorder::default();
@@ -471,7 +511,11 @@ fn manual_mode_hands_every_negotiation_to_the_handler() {
 
 #[test]
 fn closure_handler_in_manual_mode() {
-    let peer = Peer::start(vec![send(b"\xff\xfd\x05x"), recv(b"\xff\xfb\x05"), Step::Close]);
+    let peer = Peer::start(vec![
+        send(b"\xff\xfd\x05x"),
+        recv(b"\xff\xfb\x05"),
+        Step::Close,
+    ]);
     let mut tn = client(&peer);
     tn.set_manual_negotiation(true);
     tn.set_handler(|n: Negotiation, ctl: &mut Control<'_>| {

@@ -1,6 +1,10 @@
 //! A scripted Telnet peer on 127.0.0.1 and stream wrappers for the tests.
 
-#![allow(dead_code, unreachable_pub, reason = "each test file uses part of the helpers")]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    reason = "each test file uses part of the helpers"
+)]
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -63,7 +67,11 @@ impl Peer {
     /// Panics if the script failed (a `Recv` that never came).
     pub fn finish(mut self) -> Vec<u8> {
         let _ = self.go.send(());
-        self.handle.take().unwrap().join().expect("the scripted peer failed")
+        self.handle
+            .take()
+            .unwrap()
+            .join()
+            .expect("the scripted peer failed")
     }
 }
 
@@ -91,7 +99,10 @@ fn play(listener: TcpListener, steps: Vec<Step>, go: Receiver<()>) -> Vec<u8> {
                         &received[matched..]
                     ),
                     Ok(n) => received.extend_from_slice(&buf[..n]),
-                    Err(e) => panic!("waiting for {want:02x?}: {e}; got {:02x?}", &received[matched..]),
+                    Err(e) => panic!(
+                        "waiting for {want:02x?}: {e}; got {:02x?}",
+                        &received[matched..]
+                    ),
                 }
             },
             Step::Go => {
