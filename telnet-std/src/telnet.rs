@@ -281,6 +281,7 @@ impl Builder {
             },
             rbuf: vec![0; READ_CHUNK].into_boxed_slice(),
             eof: false,
+            write_closed: false,
             timeout: self.timeout,
             max_buffered: self.max_buffered,
         }
@@ -362,6 +363,8 @@ pub struct Telnet<S = TcpStream> {
     core: Core,
     rbuf: Box<[u8]>,
     eof: bool,
+    /// Our direction was shut down: answers can no longer be sent.
+    write_closed: bool,
     timeout: Option<Duration>,
     max_buffered: usize,
 }
@@ -605,12 +608,14 @@ impl<S: Read + Write> Telnet<S> {
     /// manual mode; in the automatic mode use [`enable`](Telnet::enable) and
     /// [`disable`](Telnet::disable)).
     pub fn send_negotiation(&mut self, negotiation: Negotiation) -> Result<()> {
+        self.check_writable()?;
         queue_negotiation(&mut self.core.out, negotiation);
         self.flush_out()
     }
 
     /// Send a two-byte command such as `IAC AYT` or `IAC BRK`.
     pub fn send_command(&mut self, command: Command) -> Result<()> {
+        self.check_writable()?;
         queue_command(&mut self.core.out, command);
         self.flush_out()
     }
@@ -618,6 +623,7 @@ impl<S: Read + Write> Telnet<S> {
     /// Send `IAC SB option payload IAC SE`, every 0xFF in the payload
     /// doubled.
     pub fn send_subnegotiation(&mut self, option: TelnetOption, payload: &[u8]) -> Result<()> {
+        self.check_writable()?;
         queue_subnegotiation(&mut self.core.out, option, payload);
         self.flush_out()
     }
@@ -660,7 +666,8 @@ impl<S: Read + Write> Telnet<S> {
     /// Nothing else is changed: `\n` goes as a bare LF. For text with
     /// NVT newlines use [`write_text`](Telnet::write_text).
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
-        tracing::trace!(target: "telnet_std", "SENT {} bytes of data", data.len());
+        self.check_writable()?;
+        tracing::trace!(target: "telnet_std::wire", "data {} bytes", data.len());
         queue_encoded(&mut self.core.out, encode::data_len(data), |dst| {
             encode::data(data, dst)
         });
@@ -671,8 +678,9 @@ impl<S: Read + Write> Telnet<S> {
     /// doubled (RFC 854), or only 0xFF doubled while BINARY is on our side.
     /// Each call stands alone: do not split a `\r\n` between two calls.
     pub fn write_text(&mut self, text: impl AsRef<[u8]>) -> Result<()> {
+        self.check_writable()?;
         let text = text.as_ref();
-        tracing::trace!(target: "telnet_std", "SENT {} bytes of text", text.len());
+        tracing::trace!(target: "telnet_std::wire", "text {} bytes", text.len());
         let Core { session, out, .. } = &mut self.core;
         queue_encoded(out, encode::text_len(text), |dst| {
             session.encode_text(text, dst)
@@ -683,14 +691,36 @@ impl<S: Read + Write> Telnet<S> {
     /// Send `IAC GA` unless SGA is on our side (a prompt marker for
     /// servers).
     pub fn send_go_ahead(&mut self) -> Result<()> {
+        self.check_writable()?;
         let Core { session, out, .. } = &mut self.core;
         queue_encoded(out, 2, |dst| session.encode_go_ahead(dst));
         self.flush_out()
     }
 
+    /// Explicit writes after [`shutdown_write`](Telnet::shutdown_write)
+    /// fail.
+    fn check_writable(&self) -> Result<()> {
+        if self.write_closed {
+            return Err(Error::Io(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "our direction of the connection is shut down",
+            )));
+        }
+        Ok(())
+    }
+
     /// Writes what is queued for the peer.
     fn flush_out(&mut self) -> Result<()> {
         if self.core.out.is_empty() {
+            return Ok(());
+        }
+        if self.write_closed {
+            tracing::debug!(
+                target: "telnet_std",
+                "{} bytes not sent: our direction of the connection is shut down",
+                self.core.out.len()
+            );
+            self.core.out.clear();
             return Ok(());
         }
         tracing::trace!(target: "telnet_std::wire", "send {}", Hex(&self.core.out));
@@ -1099,6 +1129,17 @@ impl<S: Read + Write + Ready> Telnet<S> {
 }
 
 impl Telnet<TcpStream> {
+    /// Shuts down our direction of the connection (TCP half-close): the
+    /// peer reads the end of our data, and we can go on reading. Answers
+    /// to negotiations that arrive afterwards are dropped (traced), since
+    /// they can no longer be sent; explicit writes fail.
+    pub fn shutdown_write(&mut self) -> Result<()> {
+        self.flush_out()?;
+        self.stream.shutdown(std::net::Shutdown::Write)?;
+        self.write_closed = true;
+        Ok(())
+    }
+
     /// Connects over TCP with telnetlib's defaults (see [`Builder::new`]).
     pub fn connect(addr: impl ToSocketAddrs) -> Result<Self> {
         Builder::new().connect(addr)
@@ -1463,12 +1504,12 @@ impl Core {
     fn option_changed(&mut self, option: TelnetOption, side: Side, enabled: bool) {
         tracing::debug!(
             target: "telnet_std",
-            "{option} {} {}",
+            "{option} {}, {} side",
+            if enabled { "on" } else { "off" },
             match side {
-                Side::Local => "local",
-                Side::Remote => "remote",
-            },
-            if enabled { "on" } else { "off" }
+                Side::Local => "our",
+                Side::Remote => "their",
+            }
         );
         match (option, side, enabled) {
             (TelnetOption::NAWS, Side::Local, true) => {
