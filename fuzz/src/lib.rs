@@ -341,3 +341,5 @@ pub fn received_side(verb: Verb) -> (Side, bool) {
 pub fn settled(state: OptionState) -> bool {
     matches!(state, OptionState::Yes | OptionState::No)
 }
+
+pub mod codec;
