@@ -178,6 +178,110 @@ fn write_text(src: &[u8], sink: &mut impl Sink) {
     sink.put(&src[start..]);
 }
 
+/// A 0xFF closer than this to the previous one makes the encoders switch
+/// from searching to a byte loop for [`DENSE_RUN`] bytes.
+const DENSE_GAP: usize = 8;
+
+/// How many bytes the encoders' byte loop takes at a time.
+const DENSE_RUN: usize = 64;
+
+/// [`data`] into a `dst` known to be large enough; returns the length.
+///
+/// Never writes past the returned length.
+fn escape_into(src: &[u8], dst: &mut [u8]) -> usize {
+    let mut n = 0;
+    let mut start = 0;
+    while let Some(k) = memchr::memchr(IAC, &src[start..]) {
+        // Through the 0xFF, then the 0xFF once more.
+        dst[n..=n + k].copy_from_slice(&src[start..=start + k]);
+        dst[n + k + 1] = IAC;
+        n += k + 2;
+        start += k + 1;
+        if k < DENSE_GAP {
+            // Dense 0xFF: a byte loop without branches on the data. Each
+            // byte is written with a 0xFF after it, which the next byte
+            // overwrites unless it was a 0xFF. The window stops before the
+            // last byte of `src`, so that the final 0xFF written is always
+            // overwritten or kept, never left past the end.
+            let stop = (start + DENSE_RUN).min(src.len().saturating_sub(1));
+            for &byte in src.get(start..stop).unwrap_or_default() {
+                dst[n] = byte;
+                dst[n + 1] = IAC;
+                n += 1 + usize::from(byte == IAC);
+            }
+            start = start.max(stop);
+        }
+    }
+    let rest = &src[start..];
+    dst[n..n + rest.len()].copy_from_slice(rest);
+    n + rest.len()
+}
+
+/// Writes the NVT encoding of the special byte `src[i]` (0xFF, CR or LF).
+#[inline]
+fn text_special(src: &[u8], i: usize, dst: &mut [u8], n: usize) -> usize {
+    match src[i] {
+        IAC => {
+            dst[n] = IAC;
+            dst[n + 1] = IAC;
+            n + 2
+        }
+        CR if src.get(i + 1) == Some(&LF) => {
+            dst[n] = CR;
+            n + 1
+        }
+        CR => {
+            dst[n] = CR;
+            dst[n + 1] = NUL;
+            n + 2
+        }
+        _ if i > 0 && src[i - 1] == CR => {
+            dst[n] = LF;
+            n + 1
+        }
+        _ => {
+            dst[n] = CR;
+            dst[n + 1] = LF;
+            n + 2
+        }
+    }
+}
+
+/// [`text`] into a `dst` known to be large enough; returns the length.
+///
+/// Never writes past the returned length.
+fn text_into(src: &[u8], dst: &mut [u8]) -> usize {
+    let mut n = 0;
+    let mut start = 0;
+    while let Some(k) = memchr::memchr3(IAC, CR, LF, &src[start..]) {
+        let i = start + k;
+        dst[n..n + k].copy_from_slice(&src[start..i]);
+        n = text_special(src, i, dst, n + k);
+        start = i + 1;
+        if k < DENSE_GAP {
+            // Dense special bytes: a byte loop (see `escape_into`), with
+            // newlines, which need their neighbours, taken apart.
+            let stop = (start + DENSE_RUN).min(src.len().saturating_sub(1));
+            let mut i = start;
+            while i < stop {
+                let byte = src[i];
+                if byte == CR || byte == LF {
+                    n = text_special(src, i, dst, n);
+                } else {
+                    dst[n] = byte;
+                    dst[n + 1] = IAC;
+                    n += 1 + usize::from(byte == IAC);
+                }
+                i += 1;
+            }
+            start = start.max(stop);
+        }
+    }
+    let rest = &src[start..];
+    dst[n..n + rest.len()].copy_from_slice(rest);
+    n + rest.len()
+}
+
 /// The size of a subnegotiation carrying `payload` (see [`subnegotiation`]).
 pub fn subnegotiation_len(option: TelnetOption, payload: &[u8]) -> usize {
     5 + usize::from(option.0 == IAC) + data_len(payload)
@@ -195,7 +299,18 @@ fn write_subnegotiation(option: TelnetOption, payload: &[u8], sink: &mut impl Si
 /// This is what to send in a direction where BINARY is on, and what
 /// telnetlib's `write` did.
 pub fn data(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
-    into_slice(dst, data_len(src), |sink| write_data(src, sink))
+    // Room for the worst case (every byte 0xFF): no need to count first.
+    if dst.len() / 2 >= src.len() {
+        return Ok(escape_into(src, dst));
+    }
+    let required = data_len(src);
+    if dst.len() < required {
+        return Err(BufferTooSmall {
+            required,
+            available: dst.len(),
+        });
+    }
+    Ok(escape_into(src, dst))
 }
 
 /// NVT text (RFC 854): `\n` becomes CR LF, a `\r` not followed by `\n`
@@ -206,7 +321,18 @@ pub fn data(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
 /// direction where BINARY is on; [`Session::encode_text`](crate::Session::encode_text)
 /// chooses between the two for you.
 pub fn text(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
-    into_slice(dst, text_len(src), |sink| write_text(src, sink))
+    // Room for the worst case (every byte doubled): no need to count first.
+    if dst.len() / 2 >= src.len() {
+        return Ok(text_into(src, dst));
+    }
+    let required = text_len(src);
+    if dst.len() < required {
+        return Err(BufferTooSmall {
+            required,
+            available: dst.len(),
+        });
+    }
+    Ok(text_into(src, dst))
 }
 
 /// A two-byte command: `IAC <code>`.

@@ -236,3 +236,78 @@ fn session_state_is_small() {
         assert_eq!(core::mem::size_of::<telnet_proto::Event<'_, '_>>(), 24);
     }
 }
+
+/// The NVT encoding of `src`, one byte at a time, as RFC 854 reads.
+fn reference_text(src: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, &byte) in src.iter().enumerate() {
+        match byte {
+            0xff => out.extend_from_slice(&[0xff, 0xff]),
+            b'\r' if src.get(i + 1) == Some(&b'\n') => out.push(b'\r'),
+            b'\r' => out.extend_from_slice(b"\r\0"),
+            b'\n' if i > 0 && src[i - 1] == b'\r' => out.push(b'\n'),
+            b'\n' => out.extend_from_slice(b"\r\n"),
+            _ => out.push(byte),
+        }
+    }
+    out
+}
+
+// The encoders take a faster path when the buffer has room for the worst
+// case, and a byte loop where 0xFF, CR and LF are dense: every buffer size
+// gives the same bytes, and nothing after them is written.
+#[test]
+fn encoders_agree_with_a_byte_loop_at_every_buffer_size() {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut inputs: Vec<Vec<u8>> = vec![
+        vec![],
+        vec![0xff],
+        vec![b'a', 0xff],
+        vec![0xff; 200],
+        b"\r".to_vec(),
+        b"\r\n\n\r\r\xff\n".to_vec(),
+    ];
+    for len in [1, 7, 63, 64, 65, 130, 300] {
+        for density in [2, 5, 40] {
+            let bytes = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    if state % density == 0 {
+                        [0xff, b'\r', b'\n'][(state >> 40) as usize % 3]
+                    } else {
+                        b'a' + (state >> 40) as u8 % 26
+                    }
+                })
+                .collect();
+            inputs.push(bytes);
+        }
+    }
+    for src in &inputs {
+        let doubled: Vec<u8> = src
+            .iter()
+            .flat_map(|&b| if b == 0xff { vec![0xff, 0xff] } else { vec![b] })
+            .collect();
+        let text = reference_text(src);
+        for (encode, expected) in [
+            (encode::data as fn(&[u8], &mut [u8]) -> _, &doubled),
+            (encode::text, &text),
+        ] {
+            for size in 0..=2 * src.len() + 2 {
+                let mut buf = vec![0xa5; size];
+                match encode(src, &mut buf) {
+                    Ok(n) => {
+                        assert_eq!(&buf[..n], &expected[..], "{src:?} into {size}");
+                        assert!(buf[n..].iter().all(|&b| b == 0xa5), "{src:?} into {size}");
+                    }
+                    Err(err) => {
+                        assert!(size < expected.len(), "{src:?} into {size}");
+                        assert_eq!(err.required, expected.len());
+                        assert!(buf.iter().all(|&b| b == 0xa5), "{src:?} into {size}");
+                    }
+                }
+            }
+        }
+    }
+}
