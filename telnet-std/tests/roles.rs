@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use support::LIMIT;
 use telnet_proto::{Side, TelnetOption};
 use telnet_std::pipe::pipe;
-use telnet_std::{Builder, Error, Ready, Telnet};
+use telnet_std::{Builder, Control, Error, Handler, Ready, Telnet};
 
 /// The server's half of the conversation: negotiate, greet, read a line,
 /// answer it, return what it learnt.
@@ -81,23 +81,35 @@ fn client_and_server_over_tcp() {
     assert_eq!(ttype.as_deref(), Some("XTERM"));
 }
 
+/// Collects every NAWS payload.
+struct NawsLog(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Handler for NawsLog {
+    fn subnegotiation(&mut self, option: TelnetOption, payload: &[u8], _: &mut Control<'_>) {
+        if option == TelnetOption::NAWS {
+            self.0.lock().unwrap().push(payload.to_vec());
+        }
+    }
+}
+
 #[test]
 fn window_size_updates_reach_the_server() {
     let (client_end, server_end) = pipe();
     let server = thread::spawn(move || {
+        // Several subnegotiations may come in one read: a handler sees each
+        // (read_sb_data keeps only the last).
+        let sizes = Arc::new(Mutex::new(Vec::new()));
         let mut tn = Builder::server()
             .timeout(Some(LIMIT))
+            .handler(NawsLog(Arc::clone(&sizes)))
             .build(server_end)
             .unwrap();
-        let mut sizes = Vec::new();
-        while sizes.len() < 2 {
+        while sizes.lock().unwrap().len() < 2 {
             if !tn.process_input(Some(LIMIT)).unwrap() {
                 break;
             }
-            if let Some((TelnetOption::NAWS, payload)) = tn.take_subnegotiation() {
-                sizes.push(payload);
-            }
         }
+        let sizes = sizes.lock().unwrap().clone();
         sizes
     });
     let mut tn = Builder::new()

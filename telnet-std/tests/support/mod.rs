@@ -24,8 +24,13 @@ pub enum Step {
     /// Read until these bytes have been received (after the previous
     /// `Recv`'s match).
     Recv(Vec<u8>),
+    /// Read until each of these has been received after the previous
+    /// `Recv`'s match, in any order.
+    RecvAll(Vec<Vec<u8>>),
     /// Wait for the test's signal.
     Go,
+    /// Tell the test that the script got here.
+    Notify(Sender<()>),
     /// Shut down the writing direction, then read until the client closes.
     Close,
 }
@@ -105,8 +110,26 @@ fn play(listener: TcpListener, steps: Vec<Step>, go: Receiver<()>) -> Vec<u8> {
                     ),
                 }
             },
+            Step::RecvAll(wanted) => loop {
+                let ends: Option<Vec<usize>> = wanted
+                    .iter()
+                    .map(|w| find(&received[matched..], w).map(|i| matched + i + w.len()))
+                    .collect();
+                if let Some(ends) = ends {
+                    matched = ends.into_iter().max().unwrap_or(matched);
+                    break;
+                }
+                match stream.read(&mut buf) {
+                    Ok(0) => panic!("client closed before sending all of {wanted:02x?}"),
+                    Ok(n) => received.extend_from_slice(&buf[..n]),
+                    Err(e) => panic!("waiting for {wanted:02x?}: {e}"),
+                }
+            },
             Step::Go => {
                 let _ = go.recv_timeout(LIMIT);
+            }
+            Step::Notify(tx) => {
+                let _ = tx.send(());
             }
             Step::Close => break,
         }
