@@ -12,7 +12,10 @@
 //! and the bytes in flight are delivered until both directions are empty:
 //! this must happen within a bounded number of messages (no loop), and then
 //! no request is left pending and both sides agree on every option: A's
-//! local state is B's remote state and the other way round.
+//! local state is B's remote state and the other way round. Those three
+//! promises of RFC 1143 hold only while both ends record what they send;
+//! after a negotiation sent by hand (`Op::Raw`) only the answers are
+//! checked.
 #![no_main]
 
 use std::collections::VecDeque;
@@ -70,8 +73,9 @@ enum Op {
     Answer { peer: Peer, accept: bool },
     /// The application sends a negotiation by hand, bypassing the table
     /// (as a telnetlib-style peer does, or a misbehaving one): the other
-    /// end must still answer only as RFC 1143 allows and never loop. Both
-    /// ends may then disagree, which the final check allows for.
+    /// end must still answer exactly as RFC 1143 says, which is how a
+    /// request already in force reaches a table. After this the exchange
+    /// need not end nor the ends agree (see the final phase).
     Raw { peer: Peer, verb: u8, option: Opt },
 }
 
@@ -310,6 +314,7 @@ fuzz_target!(|input: Input| {
     let pending = (a.outbox.len() + b.outbox.len()) / 3 + a.queue.len() + b.queue.len();
     let bound = 4 * pending + 4;
     let mut messages = 0;
+    let mut rounds = 0;
     loop {
         messages += a.answer_all() + b.answer_all();
         if a.outbox.is_empty() && b.outbox.is_empty() {
@@ -317,6 +322,19 @@ fuzz_target!(|input: Input| {
         }
         messages += deliver(&mut a, &mut b, usize::MAX);
         messages += deliver(&mut b, &mut a, usize::MAX);
+        rounds += 1;
+        if raw {
+            // RFC 1143 guarantees an end only when both ends record what
+            // they send. A hand-sent `DO x`, `DONT x` pair between two
+            // accepting ends circulates for ever (each end accepts, then
+            // drops, as the RFC says it must), so after hand-made
+            // negotiations only the answers themselves are checked (on
+            // every delivery), not that the exchange ends.
+            if rounds == 16 {
+                return;
+            }
+            continue;
+        }
         assert!(
             messages <= bound,
             "{messages} messages after the operations stopped, with {pending} pending: a loop"
