@@ -1,7 +1,12 @@
-//! The few option payloads this crate answers by itself: NAWS (RFC 1073),
-//! TTYPE (RFC 1091) and NEW-ENVIRON (RFC 1572). Payloads only: the
-//! `IAC SB <option> ... IAC SE` framing and 0xFF escaping are the core's
-//! encoder's job.
+//! The option payloads this crate answers by itself: NAWS (RFC 1073) and
+//! TTYPE (RFC 1091) through the core's codecs in `telnet_proto::options`,
+//! and the NEW-ENVIRON (RFC 1572) `SEND` request and `IS` answer. Payloads
+//! only: the `IAC SB <option> ... IAC SE` framing and 0xFF escaping are the
+//! core's encoder's job.
+
+use telnet_proto::options::naws::WindowSize;
+use telnet_proto::options::ttype::TerminalType;
+use telnet_proto::options::OptionPayload;
 
 /// TTYPE and NEW-ENVIRON subcommand `IS`.
 pub(crate) const IS: u8 = 0;
@@ -18,27 +23,47 @@ pub(crate) const ESC: u8 = 2;
 /// NEW-ENVIRON type byte `USERVAR`.
 pub(crate) const USERVAR: u8 = 3;
 
+/// A payload through the core's codec, as bytes.
+fn payload<'a>(value: &impl OptionPayload<'a>) -> Vec<u8> {
+    let mut buf = vec![0; value.payload_len()];
+    // The buffer has the length the codec asked for.
+    let n = value.encode_payload(&mut buf).unwrap_or(0);
+    buf.truncate(n);
+    buf
+}
+
 /// The NAWS payload: width and height, 16-bit big-endian.
-pub(crate) fn naws(width: u16, height: u16) -> [u8; 4] {
-    let [w0, w1] = width.to_be_bytes();
-    let [h0, h1] = height.to_be_bytes();
-    [w0, w1, h0, h1]
+pub(crate) fn naws(width: u16, height: u16) -> Vec<u8> {
+    payload(&WindowSize { width, height })
 }
 
 /// Width and height from a NAWS payload, if it has the right length.
 pub(crate) fn parse_naws(payload: &[u8]) -> Option<(u16, u16)> {
-    match *payload {
-        [w0, w1, h0, h1] => Some((u16::from_be_bytes([w0, w1]), u16::from_be_bytes([h0, h1]))),
-        _ => None,
-    }
+    WindowSize::decode(payload)
+        .ok()
+        .map(|size| (size.width, size.height))
 }
 
 /// `IS <name>`: the answer to `SB TTYPE SEND`.
 pub(crate) fn ttype_is(name: &str) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(1 + name.len());
-    payload.push(IS);
-    payload.extend_from_slice(name.as_bytes());
-    payload
+    payload(&TerminalType::Is(name))
+}
+
+/// The terminal type named by a TTYPE `IS`, or `None` for anything else.
+pub(crate) fn parse_ttype_is(payload: &[u8]) -> Option<String> {
+    match TerminalType::decode(payload) {
+        Ok(TerminalType::Is(name)) => Some(name.to_owned()),
+        // A name that is not UTF-8: keep what can be read.
+        Err(_) if payload.first() == Some(&IS) => {
+            Some(String::from_utf8_lossy(&payload[1..]).into_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Whether a TTYPE payload is `SEND`.
+pub(crate) fn is_ttype_send(payload: &[u8]) -> bool {
+    matches!(TerminalType::decode(payload), Ok(TerminalType::Send))
 }
 
 /// The variables a NEW-ENVIRON `SEND` asks for, as (type, name) pairs;
@@ -147,6 +172,9 @@ mod tests {
     #[test]
     fn naws_round_trip() {
         assert_eq!(naws(80, 24), [0, 80, 0, 24]);
+        assert_eq!(ttype_is("xterm"), b"\x00xterm");
+        assert_eq!(parse_ttype_is(b"\x00VT100").as_deref(), Some("VT100"));
+        assert!(is_ttype_send(&[SEND]));
         assert_eq!(parse_naws(&naws(65535, 256)), Some((65535, 256)));
         assert_eq!(parse_naws(&[0, 80, 0]), None);
     }

@@ -1545,20 +1545,18 @@ impl Core {
                     self.peer_window_size = Some(size);
                 }
             }
-            TelnetOption::TTYPE => match payload.split_first() {
-                Some((&opts::IS, name)) => {
+            TelnetOption::TTYPE => {
+                if let Some(name) = opts::parse_ttype_is(payload) {
                     self.terminal_type_asked = false;
-                    self.peer_terminal_type = Some(String::from_utf8_lossy(name).into_owned());
-                }
-                Some((&opts::SEND, _)) => {
+                    self.peer_terminal_type = Some(name);
+                } else if opts::is_ttype_send(payload) {
                     if let Some(name) = &self.local.terminal_type {
                         if self.session.is_enabled(Side::Local, option) {
                             queue_subnegotiation(&mut self.out, option, &opts::ttype_is(name));
                         }
                     }
                 }
-                _ => {}
-            },
+            }
             TelnetOption::NEW_ENVIRON => {
                 if self.local.environment.is_empty()
                     || !self.session.is_enabled(Side::Local, option)
