@@ -358,7 +358,7 @@ fn interactive_session(tn: &mut Telnet, args: &Args) -> telnet_std::Result<()> {
     let mut out = io::stdout().lock();
     let _ = write!(
         out,
-        "Connected to {} port {}.\r\nEscape character is '^]'.\r\n",
+        "Connected to {} port {}.\nEscape character is '^]'.\n",
         args.host.as_deref().unwrap_or_default(),
         args.port
     );
