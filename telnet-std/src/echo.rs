@@ -4,18 +4,22 @@
 //! Each connection gets [`Telnet::server`]'s offers (`WILL ECHO`,
 //! `WILL SGA`, `DO NAWS`, `DO TTYPE`); every other option is refused. Every
 //! decoded data byte is sent back as data (0xFF doubled) until the client
-//! closes.
+//! closes. Data is read with [`Newline::Raw`], so a client's `CR NUL` comes
+//! back as `CR NUL`: a bare CR, which RFC 854 forbids on the wire, is never
+//! sent.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::thread;
 
-use crate::{Ready, Result, Telnet};
+use telnet_proto::Newline;
+
+use crate::{Builder, Ready, Result};
 
 /// Serves one connection until the client closes it: negotiates the
 /// server offers, then echoes every data byte.
 pub fn serve<S: Read + Write + Ready>(stream: S) -> Result<()> {
-    let mut telnet = Telnet::server(stream)?;
+    let mut telnet = Builder::server().newline(Newline::Raw).build(stream)?;
     loop {
         let data = telnet.read_some_timeout(None)?;
         if data.is_empty() {

@@ -133,10 +133,29 @@ fn echo_service_echoes_data_with_iac_doubled() {
     let mut tn = Builder::new().timeout(Some(LIMIT)).connect(addr).unwrap();
     tn.write(b"bin\xff\x00ary\r\n").unwrap();
     assert_eq!(tn.read_until(b"\r\n").unwrap(), b"bin\xff\x00ary\r\n");
+
     // The server's offers were refused by our default policy.
     assert!(!tn.is_enabled(Side::Remote, TelnetOption::ECHO));
     tn.get_ref().shutdown(Shutdown::Write).unwrap();
     assert_eq!(tn.read_all().unwrap(), b"");
+}
+
+#[test]
+fn echo_service_sends_cr_nul_back_on_the_wire() {
+    // A raw socket sees the bytes themselves: RFC 854 forbids a bare CR.
+    let addr = telnet_std::echo::spawn("127.0.0.1:0").unwrap();
+    let mut raw = std::net::TcpStream::connect(addr).unwrap();
+    raw.set_read_timeout(Some(LIMIT)).unwrap();
+    raw.write_all(b"cr\r\x00nul\r\n").unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !seen.ends_with(b"nul\r\n") {
+        let n = raw.read(&mut buf).expect("the echo came back in time");
+        assert!(n > 0, "closed early; saw {seen:02x?}");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    // The server's own negotiations come first; the echo is exact.
+    assert!(seen.ends_with(b"cr\r\x00nul\r\n"), "{seen:02x?}");
 }
 
 /// The built `echo` example, next to this test's executable.
