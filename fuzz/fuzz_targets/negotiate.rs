@@ -24,7 +24,9 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use telnet_fuzz::qmethod::RefTable;
 use telnet_fuzz::{feed_all, received_side, settled, verb_for, Owned};
-use telnet_proto::{Config, Event, Negotiation, OptionState, Policy, Session, Side, TelnetOption, Verb};
+use telnet_proto::{
+    Config, Event, Negotiation, OptionState, Policy, Session, Side, TelnetOption, Verb,
+};
 
 /// The options the operations pick from: few, so that requests collide.
 /// TIMING-MARK has no state; 255 is the escaped option code.
@@ -57,11 +59,24 @@ enum Peer {
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Op {
     /// `enable(side, option)`; `local` chooses the side.
-    Enable { peer: Peer, local: bool, option: Opt },
+    Enable {
+        peer: Peer,
+        local: bool,
+        option: Opt,
+    },
     /// `disable(side, option)`.
-    Disable { peer: Peer, local: bool, option: Opt },
+    Disable {
+        peer: Peer,
+        local: bool,
+        option: Opt,
+    },
     /// `policy_mut().set(side, option, allow)`.
-    Allow { peer: Peer, local: bool, option: Opt, allow: bool },
+    Allow {
+        peer: Peer,
+        local: bool,
+        option: Opt,
+        allow: bool,
+    },
     /// Switch between manual and automatic negotiation. Leaving manual mode
     /// first answers what is still queued, as an application's callback
     /// would have.
@@ -162,7 +177,8 @@ impl End {
                             enabled,
                         });
                     }
-                    let in_force = before == OptionState::Yes && matches!(n.verb, Verb::Will | Verb::Do)
+                    let in_force = before == OptionState::Yes
+                        && matches!(n.verb, Verb::Will | Verb::Do)
                         || before == OptionState::No && matches!(n.verb, Verb::Wont | Verb::Dont);
                     if in_force && n.option != TelnetOption::TIMING_MARK {
                         assert!(
@@ -177,7 +193,10 @@ impl End {
                     sent += 1;
                 }
                 Owned::OptionChanged { .. } => {}
-                ref other => panic!("{}: unexpected event {other:?} from negotiations only", self.name),
+                ref other => panic!(
+                    "{}: unexpected event {other:?} from negotiations only",
+                    self.name
+                ),
             }
         }
         assert_eq!(
@@ -264,19 +283,34 @@ fuzz_target!(|input: Input| {
     let mut raw = false;
     for op in &input.ops {
         match *op {
-            Op::Enable { peer, local, option } => {
+            Op::Enable {
+                peer,
+                local,
+                option,
+            } => {
                 let end = if peer == Peer::A { &mut a } else { &mut b };
                 let n = end.session.enable(side(local), option.get());
                 end.send(n);
             }
-            Op::Disable { peer, local, option } => {
+            Op::Disable {
+                peer,
+                local,
+                option,
+            } => {
                 let end = if peer == Peer::A { &mut a } else { &mut b };
                 let n = end.session.disable(side(local), option.get());
                 end.send(n);
             }
-            Op::Allow { peer, local, option, allow } => {
+            Op::Allow {
+                peer,
+                local,
+                option,
+                allow,
+            } => {
                 let end = if peer == Peer::A { &mut a } else { &mut b };
-                end.session.policy_mut().set(side(local), option.get(), allow);
+                end.session
+                    .policy_mut()
+                    .set(side(local), option.get(), allow);
             }
             Op::Manual { peer, manual } => {
                 let end = if peer == Peer::A { &mut a } else { &mut b };

@@ -14,7 +14,11 @@ fuzz_target!(|payload: &[u8]| {
     codec_check!(Linemode, payload, true, |msg| {
         let triplets = msg.slcs().count();
         if let Linemode::Slc(_) = msg {
-            assert_eq!(triplets * 3 + 1, payload.len(), "SLC triplets do not cover the payload");
+            assert_eq!(
+                triplets * 3 + 1,
+                payload.len(),
+                "SLC triplets do not cover the payload"
+            );
         }
     });
 });

@@ -27,7 +27,9 @@ fuzz_target!(|payload: &[u8]| {
                 Token::ArrayClose => builder.array_close(),
             };
         }
-        let rebuilt: Msdp<'_> = builder.finish().expect("the tokens of a valid message build");
+        let rebuilt: Msdp<'_> = builder
+            .finish()
+            .expect("the tokens of a valid message build");
         assert_eq!(rebuilt.payload(), payload);
         assert_eq!(msg.payload(), payload);
     });

@@ -20,7 +20,9 @@ fuzz_target!(|payload: &[u8]| {
         }
         let entries: Vec<Entry<'_>> = vars.iter().map(|(n, v)| Entry::new(n, v)).collect();
         let mut buf = vec![0u8; payload.len()];
-        let n = Mssp::new(&entries).encode_payload(&mut buf).expect("same size");
+        let n = Mssp::new(&entries)
+            .encode_payload(&mut buf)
+            .expect("same size");
         assert_eq!(&buf[..n], payload, "vars() and values() lose something");
     });
 });

@@ -22,6 +22,9 @@ fuzz_target!(|payload: &[u8]| {
         let _ = speed;
     }) {
         // Whatever the spelling, the values survive.
-        assert_eq!(TerminalSpeed::decode(&bytes), TerminalSpeed::decode(payload));
+        assert_eq!(
+            TerminalSpeed::decode(&bytes),
+            TerminalSpeed::decode(payload)
+        );
     }
 });

@@ -16,7 +16,11 @@ fuzz_target!(|payload: &[u8]| {
             if let Some(mtts) = Mtts::parse(name) {
                 let mut buf = [0u8; 15];
                 let written = mtts.write_name(&mut buf);
-                assert_eq!(Mtts::parse(written), Some(mtts), "MTTS name {written:?} does not read back");
+                assert_eq!(
+                    Mtts::parse(written),
+                    Some(mtts),
+                    "MTTS name {written:?} does not read back"
+                );
             }
             let mut cycle = Cycle::new();
             let _ = cycle.handle_is(name);

@@ -66,7 +66,10 @@ fn run<const CAP: usize>(framed: &Framed<'_>) {
         check_event::<CAP>(&event, &[]);
         push_merged(&mut events, Owned::from_event(&event));
     }
-    assert!(!session.is_mid_sequence(), "finish left the session mid-sequence");
+    assert!(
+        !session.is_mid_sequence(),
+        "finish left the session mid-sequence"
+    );
     model.finish();
     assert_eq!(
         events, model.events,
@@ -89,10 +92,17 @@ fn check_event<const CAP: usize>(event: &Event<'_, '_>, chunk: &[u8]) {
             );
         }
         Event::Subnegotiation { payload, .. } => {
-            assert!(payload.len() <= CAP, "payload of {} > capacity {CAP}", payload.len());
+            assert!(
+                payload.len() <= CAP,
+                "payload of {} > capacity {CAP}",
+                payload.len()
+            );
         }
         Event::SubnegotiationOverflow { len, .. } => {
-            assert!(len > CAP, "overflow of {len} bytes reported under capacity {CAP}");
+            assert!(
+                len > CAP,
+                "overflow of {len} bytes reported under capacity {CAP}"
+            );
         }
         Event::CompressionStart { rest, .. } => {
             let inside = chunk.as_ptr_range();

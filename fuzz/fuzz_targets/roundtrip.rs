@@ -18,7 +18,9 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use telnet_fuzz::{chunks, feed_all, push_merged, Owned};
-use telnet_proto::{encode, BufferTooSmall, Command, Config, Negotiation, Newline, Session, TelnetOption, Verb};
+use telnet_proto::{
+    encode, BufferTooSmall, Command, Config, Negotiation, Newline, Session, TelnetOption, Verb,
+};
 
 #[derive(Arbitrary, Debug)]
 enum Item {
@@ -48,16 +50,19 @@ fuzz_target!(|input: Input| {
 });
 
 /// Runs an encoder on a buffer one byte too small, then on an exact one.
-fn encoded(
-    required: usize,
-    f: impl Fn(&mut [u8]) -> Result<usize, BufferTooSmall>,
-) -> Vec<u8> {
+fn encoded(required: usize, f: impl Fn(&mut [u8]) -> Result<usize, BufferTooSmall>) -> Vec<u8> {
     if required > 0 {
         let mut short = vec![0xa5u8; required - 1];
         let err = f(&mut short).expect_err("encoded into a buffer too small");
-        assert_eq!(err.required, required, "BufferTooSmall names the wrong size");
+        assert_eq!(
+            err.required, required,
+            "BufferTooSmall names the wrong size"
+        );
         assert_eq!(err.available, required - 1);
-        assert!(short.iter().all(|&b| b == 0xa5), "a failed encode wrote to the buffer");
+        assert!(
+            short.iter().all(|&b| b == 0xa5),
+            "a failed encode wrote to the buffer"
+        );
     }
     let mut buf = vec![0u8; required + 3];
     let n = f(&mut buf).expect("encode into a large enough buffer");
@@ -194,7 +199,9 @@ fn run<const CAP: usize>(input: &Input) {
     }
     flush(&mut run, &mut expected);
 
-    let config = Config::new().newline(newline).manual_negotiation(input.manual);
+    let config = Config::new()
+        .newline(newline)
+        .manual_negotiation(input.manual);
     let mut session: Session<CAP> = Session::new(config);
     let mut events = Vec::new();
     let mut keep = |event: Owned| {
@@ -203,10 +210,15 @@ fn run<const CAP: usize>(input: &Input) {
         }
     };
     for chunk in chunks(&wire, &input.sizes) {
-        feed_all(&mut session, chunk, |event, _| keep(Owned::from_event(event)));
+        feed_all(&mut session, chunk, |event, _| {
+            keep(Owned::from_event(event))
+        });
     }
     if let Some(event) = session.finish() {
         keep(Owned::from_event(&event));
     }
-    assert_eq!(events, expected, "parsed back (left) differs from what was encoded");
+    assert_eq!(
+        events, expected,
+        "parsed back (left) differs from what was encoded"
+    );
 }

@@ -48,7 +48,10 @@ fn run<const CAP: usize>(framed: &Framed<'_>) {
     let bytes: Vec<&[u8]> = stream.chunks(1).collect();
     let single = replay::<CAP>(&setup, &bytes);
     for (name, other) in [("split", &split), ("byte by byte", &single)] {
-        assert_eq!(whole.0, other.0, "events fed whole (left) and {name} differ");
+        assert_eq!(
+            whole.0, other.0,
+            "events fed whole (left) and {name} differ"
+        );
         assert_eq!(whole.2, other.2, "is_mid_sequence whole and {name} differ");
         for (side, option) in telnet_fuzz::all_sides() {
             assert_eq!(

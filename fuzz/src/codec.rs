@@ -12,7 +12,10 @@ pub fn check_error(payload: &[u8], error: DecodeError) {
             assert_eq!(offset, len, "Truncated must be at the payload's end")
         }
         DecodeError::MissingTerminator { offset } => {
-            assert_eq!(offset, len, "MissingTerminator must be at the payload's end")
+            assert_eq!(
+                offset, len,
+                "MissingTerminator must be at the payload's end"
+            )
         }
         DecodeError::UnexpectedByte { offset, byte } => assert_eq!(
             payload.get(offset),
@@ -23,7 +26,10 @@ pub fn check_error(payload: &[u8], error: DecodeError) {
         | DecodeError::InvalidUtf8 { offset }
         | DecodeError::NumberTooLarge { offset }
         | DecodeError::TooDeep { offset } => {
-            assert!(offset < len, "{error:?} points past the payload ({len} bytes)")
+            assert!(
+                offset < len,
+                "{error:?} points past the payload ({len} bytes)"
+            )
         }
         _ => {}
     }
@@ -52,12 +58,19 @@ pub fn check_encoders<'a, T: OptionPayload<'a>>(value: &T) -> Vec<u8> {
     let len = value.payload_len();
     if len > 0 {
         let mut short = vec![0xa5u8; len - 1];
-        let err = value.encode_payload(&mut short).expect_err("payload into a short buffer");
+        let err = value
+            .encode_payload(&mut short)
+            .expect_err("payload into a short buffer");
         assert_eq!((err.required, err.available), (len, len - 1));
-        assert!(short.iter().all(|&b| b == 0xa5), "failed encode_payload wrote");
+        assert!(
+            short.iter().all(|&b| b == 0xa5),
+            "failed encode_payload wrote"
+        );
     }
     let mut payload = vec![0u8; len + 2];
-    let n = value.encode_payload(&mut payload).expect("payload into a large buffer");
+    let n = value
+        .encode_payload(&mut payload)
+        .expect("payload into a large buffer");
     assert_eq!(n, len, "encode_payload wrote other than payload_len");
     payload.truncate(n);
 
@@ -68,13 +81,18 @@ pub fn check_encoders<'a, T: OptionPayload<'a>>(value: &T) -> Vec<u8> {
     expected.extend([0xff, 0xf0]);
     assert_eq!(frame_len, expected.len(), "encoded_len");
     let mut short = vec![0xa5u8; frame_len - 1];
-    let err = value.encode(&mut short).expect_err("frame into a short buffer");
+    let err = value
+        .encode(&mut short)
+        .expect_err("frame into a short buffer");
     assert_eq!((err.required, err.available), (frame_len, frame_len - 1));
     assert!(short.iter().all(|&b| b == 0xa5), "failed encode wrote");
     let mut frame = vec![0u8; frame_len + 2];
     let n = value.encode(&mut frame).expect("frame into a large buffer");
     frame.truncate(n);
-    assert_eq!(frame, expected, "frame is not IAC SB option payload IAC SE, escaped");
+    assert_eq!(
+        frame, expected,
+        "frame is not IAC SB option payload IAC SE, escaped"
+    );
 
     check_core_delivers(option, &frame, &payload);
     payload
@@ -83,15 +101,18 @@ pub fn check_encoders<'a, T: OptionPayload<'a>>(value: &T) -> Vec<u8> {
 /// The core parses `frame` back into exactly one subnegotiation of
 /// `option` with `payload`.
 fn check_core_delivers(option: TelnetOption, frame: &[u8], payload: &[u8]) {
-    let mut session: Box<Session<8192>> = Box::new(Session::default());
     if payload.len() > 8192 {
         return;
     }
+    let mut session: Box<Session<8192>> = Box::default();
     let mut seen = 0;
     let mut feed = session.feed(frame);
     while let Some(event) = feed.poll_event() {
         match event {
-            Event::Subnegotiation { option: o, payload: p } => {
+            Event::Subnegotiation {
+                option: o,
+                payload: p,
+            } => {
                 assert_eq!((o, p), (option, payload), "the core reads another payload");
                 seen += 1;
             }
@@ -166,9 +187,11 @@ pub fn walk_environ(msg: &telnet_proto::options::new_environ::Environ<'_>) {
             if let Some(plain) = s.as_plain() {
                 assert_eq!(plain, &bytes[..]);
             }
-            check_unescape(bytes, |b| s.eq_bytes(b), |buf| {
-                s.unescape_into(buf).map(|u| u.to_vec())
-            });
+            check_unescape(
+                bytes,
+                |b| s.eq_bytes(b),
+                |buf| s.unescape_into(buf).map(|u| u.to_vec()),
+            );
         }
     }
 }

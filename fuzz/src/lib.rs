@@ -7,8 +7,8 @@
 //! no code (and so no bugs) with the optimised parser in `telnet-proto`.
 
 use telnet_proto::{
-    Command, Config, Event, Negotiation, Newline, OptionState, Policy, Session, Side,
-    TelnetOption, Verb,
+    Command, Config, Event, Negotiation, Newline, OptionState, Policy, Session, Side, TelnetOption,
+    Verb,
 };
 
 pub mod model;
@@ -127,14 +127,20 @@ pub fn feed_all<const CAP: usize>(
         while let Some(event) = feed.poll_event() {
             on_event(&event, chunk);
             if let Event::CompressionStart { rest, .. } = event {
-                assert!(compressed.is_none(), "a second event after CompressionStart");
+                assert!(
+                    compressed.is_none(),
+                    "a second event after CompressionStart"
+                );
                 compressed = Some(rest);
             }
         }
         let remaining = feed.remaining();
         match compressed {
             Some(rest) => {
-                assert_eq!(rest, remaining, "CompressionStart's rest is not the unparsed input");
+                assert_eq!(
+                    rest, remaining,
+                    "CompressionStart's rest is not the unparsed input"
+                );
                 assert_eq!(
                     rest.as_ptr_range().end,
                     input.as_ptr_range().end,
@@ -251,7 +257,9 @@ impl Setup {
         let all = {
             let mut p = Policy::new();
             for code in 0..=255u8 {
-                p = p.with_local(TelnetOption(code)).with_remote(TelnetOption(code));
+                p = p
+                    .with_local(TelnetOption(code))
+                    .with_remote(TelnetOption(code));
             }
             p
         };

@@ -72,7 +72,11 @@ impl Model {
     }
 
     fn nvt(&self) -> bool {
-        self.newline != Newline::Raw && !self.table.get(Side::Remote, TelnetOption::BINARY).is_enabled()
+        self.newline != Newline::Raw
+            && !self
+                .table
+                .get(Side::Remote, TelnetOption::BINARY)
+                .is_enabled()
     }
 
     /// A CR held back is decided by a byte that is not plain data.

@@ -115,7 +115,10 @@ impl RefTable {
         };
         // The rules that keep two peers from looping, stated on their own.
         if on && before == Yes || !on && before == No {
-            assert!(reply.is_none(), "reference answers a request already in force");
+            assert!(
+                reply.is_none(),
+                "reference answers a request already in force"
+            );
         }
         self.set(side, option, after);
         let changed = (before.is_enabled() != after.is_enabled()).then_some(after.is_enabled());
