@@ -10,6 +10,9 @@
 set -euo pipefail
 
 cd "$(dirname "$0")"
+# The sanitizer builds live in fuzz/target, apart from the stable builds
+# (their flags differ, so sharing a target directory would only rebuild).
+unset CARGO_TARGET_DIR
 secs=${FUZZ_SECONDS:-30}
 jobs=${FUZZ_JOBS:-2}
 
