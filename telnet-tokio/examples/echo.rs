@@ -47,7 +47,7 @@ fn tracing_init() {
 }
 
 /// Accepts connections forever, one echo task each.
-pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
+async fn serve(listener: TcpListener) -> std::io::Result<()> {
     loop {
         let (stream, peer) = listener.accept().await?;
         tokio::spawn(async move {
@@ -59,7 +59,7 @@ pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
 }
 
 /// Echoes one connection until the client closes it.
-pub async fn echo(stream: TcpStream) -> telnet_tokio::Result<()> {
+pub(crate) async fn echo(stream: TcpStream) -> telnet_tokio::Result<()> {
     // The default configuration refuses every option the client asks for.
     let mut telnet = Telnet::new(stream);
     loop {

@@ -16,8 +16,15 @@ async fn drip(mut peer: tokio::io::DuplexStream, pieces: Vec<&'static [u8]>) {
 }
 
 const PIECES: [&[u8]; 9] = [
-    b"first li", b"ne\nsec", b"ond", b" line\n\xff", b"\xffthird\xff", b"\xf1 line", b"\n",
-    b"fourth line\nfifth", b" line\n",
+    b"first li",
+    b"ne\nsec",
+    b"ond",
+    b" line\n\xff",
+    b"\xffthird\xff",
+    b"\xf1 line",
+    b"\n",
+    b"fourth line\nfifth",
+    b" line\n",
 ];
 
 fn expected() -> Vec<u8> {

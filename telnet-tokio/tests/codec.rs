@@ -66,7 +66,11 @@ fn whole_and_byte_by_byte_give_the_same_items() {
     assert_eq!(decode_all(&mut TelnetCodec::new(), &bytes), expected());
     for split in 0..SESSION.len() {
         let (a, b) = SESSION.split_at(split);
-        assert_eq!(decode_all(&mut TelnetCodec::new(), &[a, b]), expected(), "split at {split}");
+        assert_eq!(
+            decode_all(&mut TelnetCodec::new(), &[a, b]),
+            expected(),
+            "split at {split}"
+        );
     }
 }
 
@@ -88,15 +92,24 @@ fn data_items_share_the_read_buffer() {
     };
     assert_eq!(&first[..], b"abc");
     assert_eq!(first.as_ptr() as usize, start, "data was copied");
-    assert_eq!(codec.decode(&mut buf).unwrap(), Some(Item::Command(Command::Nop)));
-    assert_eq!(codec.decode(&mut buf).unwrap(), Some(Item::Data("def".into())));
+    assert_eq!(
+        codec.decode(&mut buf).unwrap(),
+        Some(Item::Command(Command::Nop))
+    );
+    assert_eq!(
+        codec.decode(&mut buf).unwrap(),
+        Some(Item::Data("def".into()))
+    );
 }
 
 #[test]
 fn an_unfinished_subnegotiation_is_reported_at_eof() {
     let mut codec = TelnetCodec::new();
     let mut buf = BytesMut::from(&b"x\xff\xfa\x1f\x00\x50"[..]);
-    assert_eq!(codec.decode(&mut buf).unwrap(), Some(Item::Data("x".into())));
+    assert_eq!(
+        codec.decode(&mut buf).unwrap(),
+        Some(Item::Data("x".into()))
+    );
     assert_eq!(codec.decode(&mut buf).unwrap(), None);
     assert_eq!(
         codec.decode_eof(&mut buf).unwrap(),
@@ -110,22 +123,37 @@ fn an_unfinished_subnegotiation_is_reported_at_eof() {
 
 #[test]
 fn the_encoder_takes_every_frame() {
-    let mut codec = TelnetCodec::with_config(
-        Config::new().policy(Policy::new().with_local(TelnetOption::EOR)),
-    );
+    let mut codec =
+        TelnetCodec::with_config(Config::new().policy(Policy::new().with_local(TelnetOption::EOR)));
     let mut out = BytesMut::new();
     codec.encode(Frame::Data(b"\xff\n"), &mut out).unwrap();
     codec.encode(Frame::Text(b"a\nb\r"), &mut out).unwrap();
-    codec.encode(Frame::Command(Command::AreYouThere), &mut out).unwrap();
     codec
-        .encode(Frame::Negotiation(Negotiation::new(Verb::Wont, TelnetOption::ECHO)), &mut out)
+        .encode(Frame::Command(Command::AreYouThere), &mut out)
         .unwrap();
-    codec.encode(Frame::Enable(Side::Remote, TelnetOption::NAWS), &mut out).unwrap();
+    codec
+        .encode(
+            Frame::Negotiation(Negotiation::new(Verb::Wont, TelnetOption::ECHO)),
+            &mut out,
+        )
+        .unwrap();
+    codec
+        .encode(Frame::Enable(Side::Remote, TelnetOption::NAWS), &mut out)
+        .unwrap();
     // Already requested: the RFC 1143 table sends nothing.
-    codec.encode(Frame::Enable(Side::Remote, TelnetOption::NAWS), &mut out).unwrap();
-    codec.encode(Frame::Subnegotiation(TelnetOption::GMCP, b"Core.Hello {}"), &mut out).unwrap();
+    codec
+        .encode(Frame::Enable(Side::Remote, TelnetOption::NAWS), &mut out)
+        .unwrap();
+    codec
+        .encode(
+            Frame::Subnegotiation(TelnetOption::GMCP, b"Core.Hello {}"),
+            &mut out,
+        )
+        .unwrap();
     codec.encode(Frame::EndOfPrompt, &mut out).unwrap(); // GA: EOR not on
-    codec.encode(Frame::Disable(Side::Remote, TelnetOption::NAWS), &mut out).unwrap();
+    codec
+        .encode(Frame::Disable(Side::Remote, TelnetOption::NAWS), &mut out)
+        .unwrap();
     let mut want = Vec::new();
     want.extend_from_slice(b"\xff\xff\n");
     want.extend_from_slice(b"a\r\nb\r\0");
@@ -155,18 +183,27 @@ async fn framed_talks_to_a_telnet_session() {
     let client_task = tokio::spawn(async move {
         client.read_until(b"> ").await.unwrap();
         assert!(client.is_enabled(Side::Local, TelnetOption::NAWS));
-        client.send_subnegotiation(TelnetOption::NAWS, &[0, 132, 0, 43]).await.unwrap();
+        client
+            .send_subnegotiation(TelnetOption::NAWS, &[0, 132, 0, 43])
+            .await
+            .unwrap();
         client.write_text("look\n").await.unwrap();
         client.read_until(b"bye\r\n").await.unwrap()
     });
-    server.send(Frame::Enable(Side::Remote, TelnetOption::NAWS)).await.unwrap();
+    server
+        .send(Frame::Enable(Side::Remote, TelnetOption::NAWS))
+        .await
+        .unwrap();
     server.send(Frame::Text(b"> ")).await.unwrap();
     let mut size = None;
     let mut line = Vec::new();
     while let Some(item) = server.next().await {
         match item.unwrap() {
             Item::Reply(n) => server.send(Frame::Negotiation(n)).await.unwrap(),
-            Item::Subnegotiation { option: TelnetOption::NAWS, payload } => size = Some(payload),
+            Item::Subnegotiation {
+                option: TelnetOption::NAWS,
+                payload,
+            } => size = Some(payload),
             Item::Data(data) => {
                 line.extend_from_slice(&data);
                 if line.ends_with(b"\r\n") {

@@ -54,11 +54,16 @@ async fn the_session_decompresses_from_the_boundary_on() {
         while let Some(e) = t.try_next_event() {
             events.push(e);
         }
-        let start = events
-            .iter()
-            .position(|e| *e == Item::CompressionStart { option: TelnetOption::MCCP2 });
+        let start = events.iter().position(|e| {
+            *e == Item::CompressionStart {
+                option: TelnetOption::MCCP2,
+            }
+        });
         let end = events.iter().position(|e| *e == Item::CompressionEnd);
-        assert!(matches!((start, end), (Some(s), Some(e)) if s < e), "{events:?}");
+        assert!(
+            matches!((start, end), (Some(s), Some(e)) if s < e),
+            "{events:?}"
+        );
         assert!(events.contains(&Item::Command(telnet_proto::Command::AreYouThere)));
     }
 }
@@ -74,7 +79,10 @@ async fn corrupt_compressed_data_is_an_error() {
     assert!(matches!(err, Error::Decompress(_)), "{err:?}");
     // The data before the boundary is kept, and the error stays.
     assert_eq!(t.read_very_lazy().unwrap(), b"ok");
-    assert!(matches!(t.read_some().await.unwrap_err(), Error::Decompress(_)));
+    assert!(matches!(
+        t.read_some().await.unwrap_err(),
+        Error::Decompress(_)
+    ));
 }
 
 #[test]
@@ -99,7 +107,12 @@ fn the_codec_decompresses_whole_and_byte_by_byte() {
         assert_eq!(data, DECODED);
         assert_eq!(
             marks,
-            [Item::CompressionStart { option: TelnetOption::MCCP2 }, Item::CompressionEnd]
+            [
+                Item::CompressionStart {
+                    option: TelnetOption::MCCP2
+                },
+                Item::CompressionEnd
+            ]
         );
         assert!(!codec.is_compressed());
     }

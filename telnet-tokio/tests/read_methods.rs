@@ -66,7 +66,10 @@ async fn iac_sequences_split_across_reads() {
     });
     t.set_event_capacity(8);
     assert_eq!(t.read_until(b"\n").await.unwrap(), b"a\xffbc\n");
-    assert_eq!(t.try_next_event(), Some(Item::Command(Command::AreYouThere)));
+    assert_eq!(
+        t.try_next_event(),
+        Some(Item::Command(Command::AreYouThere))
+    );
     task.await.unwrap();
 }
 
@@ -149,7 +152,9 @@ async fn lazy_reads_do_no_io() {
 async fn read_sb_data_returns_the_last_payload_once() {
     let (mut t, mut peer) = pair();
     // IAC SB TTYPE IS "xterm" with an escaped 0xFF, then data.
-    peer.write_all(b"\xff\xfa\x18\x00xt\xff\xffrm\xff\xf0.").await.unwrap();
+    peer.write_all(b"\xff\xfa\x18\x00xt\xff\xffrm\xff\xf0.")
+        .await
+        .unwrap();
     assert_eq!(t.read_until(b".").await.unwrap(), b".");
     assert_eq!(t.read_sb_data(), b"\x00xt\xffrm");
     assert_eq!(t.read_sb_data(), b"");
@@ -198,7 +203,10 @@ async fn expect_timeout_and_eof() {
     let patterns = [Regex::new("never").unwrap()];
     peer.write_all(b"some text").await.unwrap();
     let got = t.expect_timeout(&patterns, Some(SEC)).await.unwrap();
-    assert_eq!((got.index, got.span, &got.text[..]), (None, None, &b"some text"[..]));
+    assert_eq!(
+        (got.index, got.span, &got.text[..]),
+        (None, None, &b"some text"[..])
+    );
     peer.write_all(b"last words").await.unwrap();
     drop(peer);
     let got = t.expect(&patterns).await.unwrap();
@@ -210,7 +218,9 @@ async fn expect_timeout_and_eof() {
 async fn replies_are_sent_while_reading() {
     let (mut t, mut peer) = pair();
     // DO TTYPE, WILL ECHO, then data.
-    peer.write_all(b"\xff\xfd\x18\xff\xfb\x01hello").await.unwrap();
+    peer.write_all(b"\xff\xfd\x18\xff\xfb\x01hello")
+        .await
+        .unwrap();
     assert_eq!(t.read_some().await.unwrap(), b"hello");
     // The refusals were written by the read itself.
     let mut got = [0u8; 6];
@@ -230,7 +240,8 @@ async fn writes_escape_and_translate() {
     drop(t);
     let mut got = Vec::new();
     peer.read_to_end(&mut got).await.unwrap();
-    let want: &[u8] = b"a\xff\xffb\nx\r\ny\r\0z\xff\xff\xff\xf6\xff\xfa\x1f\x00\xff\xff\x00\x18\xff\xf0";
+    let want: &[u8] =
+        b"a\xff\xffb\nx\r\ny\r\0z\xff\xff\xff\xf6\xff\xfa\x1f\x00\xff\xff\x00\x18\xff\xf0";
     assert_eq!(got, want);
 }
 
@@ -348,7 +359,10 @@ async fn client_and_server_of_this_crate_converge() {
     let mut client = Telnet::with_config(b, Config::new().policy(client_policy));
     let server_task = tokio::spawn(async move {
         server.enable(Side::Local, TelnetOption::SGA).await.unwrap();
-        server.enable(Side::Remote, TelnetOption::NAWS).await.unwrap();
+        server
+            .enable(Side::Remote, TelnetOption::NAWS)
+            .await
+            .unwrap();
         server.write_text("name? ").await.unwrap();
         let line = server.read_until(b"\r\n").await.unwrap();
         assert!(server.is_enabled(Side::Remote, TelnetOption::NAWS));

@@ -36,7 +36,10 @@ async fn writes_to_a_peer_that_stops_reading_apply_backpressure() {
     assert!(t.buffered_output() >= 2 * chunk.len() - 4096);
     // Through AsyncWrite, the writes wait instead of queueing more.
     let stuck = tokio::time::timeout(Duration::from_secs(1), t.write_all(&chunk)).await;
-    assert!(stuck.is_err(), "write_all to a peer that does not read completed");
+    assert!(
+        stuck.is_err(),
+        "write_all to a peer that does not read completed"
+    );
     assert!(t.buffered_output() <= 2 * chunk.len());
 }
 
@@ -64,8 +67,15 @@ async fn replies_to_a_peer_that_stops_reading_stay_bounded() {
         other => panic!("unexpected {other:?}"),
     }
     // The session stopped reading once its output reached the limit.
-    assert!(t.buffered_output() <= 16 * 1024 + 8 * 1024, "{}", t.buffered_output());
-    assert!(!flood.is_finished(), "the flooding peer was never held back");
+    assert!(
+        t.buffered_output() <= 16 * 1024 + 8 * 1024,
+        "{}",
+        t.buffered_output()
+    );
+    assert!(
+        !flood.is_finished(),
+        "the flooding peer was never held back"
+    );
     flood.abort();
 }
 
@@ -74,9 +84,14 @@ async fn a_disconnect_mid_subnegotiation_is_a_clean_eof() {
     let (client, mut server) = tcp_pair().await;
     let mut t = Telnet::new(client);
     t.set_event_capacity(8);
-    server.write_all(b"before\xff\xfa\x18\x00xte").await.unwrap();
+    server
+        .write_all(b"before\xff\xfa\x18\x00xte")
+        .await
+        .unwrap();
     drop(server);
-    let got = tokio::time::timeout(BOUND, t.read_until(b"never")).await.unwrap();
+    let got = tokio::time::timeout(BOUND, t.read_until(b"never"))
+        .await
+        .unwrap();
     assert_eq!(got.unwrap(), b"before");
     assert!(t.read_until(b"never").await.unwrap_err().is_eof());
     assert_eq!(
@@ -104,7 +119,9 @@ async fn a_reset_is_an_io_error_and_keeps_what_came_before() {
         server.set_linger(Some(Duration::ZERO)).unwrap();
         drop(server);
     });
-    let line = tokio::time::timeout(BOUND, t.read_until(b"\n")).await.unwrap();
+    let line = tokio::time::timeout(BOUND, t.read_until(b"\n"))
+        .await
+        .unwrap();
     assert_eq!(line.unwrap(), b"line one\n");
     got_first.send(()).unwrap();
     peer.await.unwrap();
@@ -164,7 +181,10 @@ async fn a_slow_drip_of_single_bytes_decodes_as_whole() {
         read_half.read_to_end(&mut replies).await.unwrap();
         replies
     });
-    let got = tokio::time::timeout(BOUND, t.read_all()).await.unwrap().unwrap();
+    let got = tokio::time::timeout(BOUND, t.read_all())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(got, b"a\xffb\rcde\r\nend");
     assert_eq!(t.read_sb_data(), [0, 80, 0, 24]);
     let mut events = Vec::new();
