@@ -17,6 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
+use telnet_proto::options;
+use telnet_proto::options::gmcp::Gmcp;
+use telnet_proto::options::naws::WindowSize;
+use telnet_proto::options::ttype::TerminalType;
 use telnet_proto::{Config, Policy, Side, TelnetOption};
 use telnet_tokio::{Item, Telnet};
 use tokio::net::{TcpListener, TcpStream};
@@ -79,9 +83,6 @@ fn config() -> Config {
         .with_local(TelnetOption::GMCP);
     Config::new().policy(policy)
 }
-
-const TTYPE_IS: u8 = 0;
-const TTYPE_SEND: u8 = 1;
 
 async fn serve(
     id: u64,
@@ -156,11 +157,11 @@ async fn serve(
                 if message.from != id {
                     telnet.write_text(format!("\r{} says: {}\n", message.name, message.text)).await?;
                     if telnet.is_enabled(Side::Local, TelnetOption::GMCP) {
-                        let gmcp = format!(
-                            "Comm.Channel.Text {{\"channel\":\"room\",\"talker\":{:?},\"text\":{:?}}}",
+                        let data = format!(
+                            "{{\"channel\":\"room\",\"talker\":{:?},\"text\":{:?}}}",
                             message.name, message.text
                         );
-                        telnet.send_subnegotiation(TelnetOption::GMCP, gmcp.as_bytes()).await?;
+                        telnet.send_option(&Gmcp::new("Comm.Channel.Text", Some(&data))).await?;
                     }
                     telnet.write_prompt("> ").await?;
                 }
@@ -185,65 +186,41 @@ async fn handle_events(telnet: &mut Telnet, id: u64, room: &Room) -> telnet_toki
                 option: TelnetOption::TTYPE,
                 side: Side::Remote,
                 enabled: true,
-            } => {
-                telnet
-                    .send_subnegotiation(TelnetOption::TTYPE, &[TTYPE_SEND])
-                    .await?;
-            }
+            } => telnet.send_option(&TerminalType::Send).await?,
             Item::OptionChanged {
                 option: TelnetOption::GMCP,
                 side: Side::Local,
                 enabled: true,
             } => {
-                telnet
-                    .send_subnegotiation(
-                        TelnetOption::GMCP,
-                        b"Core.Hello {\"name\":\"telnet-tokio chat\"}",
-                    )
-                    .await?;
+                let hello = Gmcp::new("Core.Hello", Some("{\"name\":\"telnet-tokio chat\"}"));
+                telnet.send_option(&hello).await?;
             }
-            Item::Subnegotiation {
-                option: TelnetOption::NAWS,
-                payload,
-            } => {
-                if let [w0, w1, h0, h1] = payload[..] {
-                    let size = (u16::from_be_bytes([w0, w1]), u16::from_be_bytes([h0, h1]));
+            Item::Subnegotiation { option, payload } => {
+                if let Some(Ok(size)) = options::decode_as::<WindowSize>(option, &payload) {
+                    let size = (size.width, size.height);
                     room.lock().expect("room lock").entry(id).or_default().size = Some(size);
-                }
-            }
-            Item::Subnegotiation {
-                option: TelnetOption::TTYPE,
-                payload,
-            } => {
-                let Some((&TTYPE_IS, name)) = payload.split_first() else {
-                    continue;
-                };
-                let name = String::from_utf8_lossy(name).into_owned();
-                let ask_again = {
-                    let mut room = room.lock().expect("room lock");
-                    let user = room.entry(id).or_default();
-                    // RFC 1091: the client cycles through its names and
-                    // repeats the last one when it has no more (MTTS
-                    // clients end with "MTTS <bits>").
-                    let repeated = user.terminals.last() == Some(&name);
-                    if !repeated {
-                        user.terminals.push(name);
+                } else if let Some(Ok(TerminalType::Is(name))) =
+                    options::decode_as::<TerminalType>(option, &payload)
+                {
+                    let name = name.to_string();
+                    let ask_again = {
+                        let mut room = room.lock().expect("room lock");
+                        let user = room.entry(id).or_default();
+                        // RFC 1091: the client cycles through its names and
+                        // repeats the last one when it has no more (MTTS
+                        // clients end with "MTTS <bits>").
+                        let repeated = user.terminals.last() == Some(&name);
+                        if !repeated {
+                            user.terminals.push(name);
+                        }
+                        !repeated && user.terminals.len() < 4
+                    };
+                    if ask_again {
+                        telnet.send_option(&TerminalType::Send).await?;
                     }
-                    !repeated && user.terminals.len() < 4
-                };
-                if ask_again {
-                    telnet
-                        .send_subnegotiation(TelnetOption::TTYPE, &[TTYPE_SEND])
-                        .await?;
+                } else if let Some(Ok(message)) = options::decode_as::<Gmcp>(option, &payload) {
+                    eprintln!("user {id}: GMCP {}", message.package);
                 }
-            }
-            Item::Subnegotiation {
-                option: TelnetOption::GMCP,
-                payload,
-            } => {
-                let text = String::from_utf8_lossy(&payload);
-                let package = text.split(' ').next().unwrap_or_default();
-                eprintln!("user {id}: GMCP {package}");
             }
             _ => {}
         }

@@ -1,6 +1,7 @@
 //! A [`tokio_util::codec`] codec for applications that live in `Framed`.
 
 use bytes::{Buf, Bytes, BytesMut};
+use telnet_proto::options::OptionPayload;
 use telnet_proto::{encode, Command, Config, Event, Negotiation, Session, Side, TelnetOption};
 use tokio_util::codec::{Decoder, Encoder};
 
@@ -116,6 +117,19 @@ impl TelnetCodec {
     /// The protocol state, to change the policy or newline mode.
     pub fn session_mut(&mut self) -> &mut Session {
         &mut self.session
+    }
+
+    /// Appends a typed subnegotiation from [`telnet_proto::options`] (a
+    /// window size, a terminal type, a GMCP message...) to `dst`, framed and
+    /// escaped: the typed counterpart of [`Frame::Subnegotiation`], for
+    /// writing into a `Framed`'s write buffer
+    /// (`framed.write_buffer_mut()`).
+    pub fn encode_option<'a, P: OptionPayload<'a>>(&self, value: &P, dst: &mut BytesMut) {
+        let start = dst.len();
+        dst.resize(start + value.encoded_len(), 0);
+        // The buffer was sized by the encoder's own count.
+        let n = value.encode(&mut dst[start..]).unwrap_or(0);
+        dst.truncate(start + n);
     }
 
     /// Whether received data is being decompressed (MCCP).

@@ -11,6 +11,7 @@ use std::io;
 use bytes::Bytes;
 use regex::bytes::Regex;
 use telnet_proto::consts::IAC;
+use telnet_proto::options::OptionPayload;
 use telnet_proto::{
     encode, Command, Config, Event, Negotiation, OptionState, Policy, Session, Side, TelnetOption,
 };
@@ -611,6 +612,28 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
         payload: &[u8],
     ) -> Result<()> {
         let _ = encode::put_subnegotiation(option, payload, &mut self.st.out);
+        self.flush_out(deadline(self.st.timeout)).await
+    }
+
+    /// Sends a typed subnegotiation from [`telnet_proto::options`], such as
+    /// a [`WindowSize`](telnet_proto::options::naws::WindowSize) or a
+    /// [`TerminalType`](telnet_proto::options::ttype::TerminalType), framed
+    /// and escaped by its own encoder. Same cancel safety as
+    /// [`write`](Self::write).
+    ///
+    /// ```no_run
+    /// use telnet_proto::options::naws::WindowSize;
+    /// # async fn run(telnet: &mut telnet_tokio::Telnet) -> telnet_tokio::Result<()> {
+    /// telnet.send_option(&WindowSize { width: 132, height: 43 }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_option<'a, P: OptionPayload<'a>>(&mut self, value: &P) -> Result<()> {
+        let out = &mut self.st.out;
+        let start = out.len();
+        out.resize(start + value.encoded_len(), 0);
+        // The buffer was sized by the encoder's own count.
+        let n = value.encode(&mut out[start..]).unwrap_or(0);
+        out.truncate(start + n);
         self.flush_out(deadline(self.st.timeout)).await
     }
 

@@ -383,3 +383,24 @@ async fn client_and_server_of_this_crate_converge() {
     assert_eq!(client.read_until(b"\n").await.unwrap(), b"ada\r\n");
     server_task.await.unwrap();
 }
+
+#[tokio::test(start_paused = true)]
+async fn typed_options_are_framed_and_escaped() {
+    use telnet_proto::options::naws::WindowSize;
+    use telnet_proto::options::ttype::TerminalType;
+    let (mut t, mut peer) = pair();
+    t.send_option(&WindowSize {
+        width: 65535,
+        height: 24,
+    })
+    .await
+    .unwrap();
+    t.send_option(&TerminalType::Is("xterm")).await.unwrap();
+    drop(t);
+    let mut got = Vec::new();
+    peer.read_to_end(&mut got).await.unwrap();
+    assert_eq!(
+        got,
+        b"\xff\xfa\x1f\xff\xff\xff\xff\x00\x18\xff\xf0\xff\xfa\x18\x00xterm\xff\xf0"
+    );
+}
