@@ -1,5 +1,7 @@
 //! An echo server: every decoded data byte goes back encoded (0xFF
-//! doubled); every option is refused; one task per connection.
+//! doubled); every option is refused; one task per connection. Data is
+//! read raw, so a client's CR NUL comes back as CR NUL (RFC 854 allows no
+//! bare CR on the wire).
 //!
 //! ```text
 //! cargo run -p telnet-tokio --example echo -- --port 2323
@@ -15,6 +17,7 @@ use clap::Parser;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
+use telnet_proto::{Config, Newline};
 use telnet_tokio::Telnet;
 
 /// Telnet echo server.
@@ -60,8 +63,9 @@ async fn serve(listener: TcpListener) -> std::io::Result<()> {
 
 /// Echoes one connection until the client closes it.
 pub(crate) async fn echo(stream: TcpStream) -> telnet_tokio::Result<()> {
-    // The default configuration refuses every option the client asks for.
-    let mut telnet = Telnet::new(stream);
+    // The default policy refuses every option the client asks for; raw
+    // newlines keep CR NUL as the client sent it.
+    let mut telnet = Telnet::with_config(stream, Config::new().newline(Newline::Raw));
     loop {
         // `read_some` hands over the session's data buffer, so an idle
         // connection holds no buffer at all.
