@@ -10,7 +10,10 @@
 //!   `brk`, `ayt`, `ip`, `trace`).
 //! * Piped (stdin is not a terminal): stdin goes to the server (`\n` as
 //!   CR LF, 0xFF doubled), the decoded data comes out on stdout exactly;
-//!   exits 0 when the server closes after the end of stdin was sent.
+//!   exits 0 when the server closes after the end of stdin was sent. The
+//!   end is sent once the server has been quiet for a moment (at most two
+//!   seconds after stdin ended), so that its late negotiations are still
+//!   answered.
 //! * `--demo`: runs the bundled echo server on a free loopback port,
 //!   connects to it with the trace on, and exchanges a few lines.
 
@@ -20,7 +23,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use telnet_std::telnet_proto::{Command, Side, TelnetOption};
@@ -31,6 +34,17 @@ const POLL: Duration = Duration::from_millis(20);
 
 /// Ctrl-]: the escape key.
 const ESCAPE: u8 = 0x1d;
+
+/// Piped mode: after the end of stdin, our direction is shut down only once
+/// the server has been quiet this long (counted from the end of stdin at
+/// the earliest), so that negotiations it sends late (its opening, when a
+/// short stdin ended before it arrived, or a next round) are still
+/// answered: nothing can be sent after the shutdown.
+const LINGER_QUIET: Duration = Duration::from_millis(300);
+
+/// ... and at the latest this long after the end of stdin, for servers that
+/// never speak or never stop before they see our end.
+const LINGER_MAX: Duration = Duration::from_secs(2);
 
 #[derive(Parser, Debug)]
 #[command(
@@ -265,19 +279,32 @@ fn spawn_stdin() -> Receiver<io::Result<Vec<u8>>> {
     rx
 }
 
-/// Copies what the server sent to stdout. Returns `false` at its end.
-fn pump_output(tn: &mut Telnet, stdout: &mut impl Write) -> telnet_std::Result<bool> {
+/// What [`pump_output`] saw.
+#[derive(PartialEq, Eq)]
+enum Pumped {
+    /// The server closed the connection.
+    Closed,
+    /// Nothing arrived within [`POLL`].
+    Quiet,
+    /// Bytes arrived (data, negotiations) or are waiting to be read.
+    Heard,
+}
+
+/// Copies what the server sent to stdout.
+fn pump_output(tn: &mut Telnet, stdout: &mut impl Write) -> telnet_std::Result<Pumped> {
     match tn.read_very_eager() {
         Ok(data) => {
-            if data.is_empty() {
-                tn.get_mut().wait_readable(Some(POLL))?;
-            } else {
+            if !data.is_empty() {
                 stdout.write_all(&data)?;
                 stdout.flush()?;
+                Ok(Pumped::Heard)
+            } else if tn.get_mut().wait_readable(Some(POLL))? {
+                Ok(Pumped::Heard)
+            } else {
+                Ok(Pumped::Quiet)
             }
-            Ok(true)
         }
-        Err(Error::Eof) => Ok(false),
+        Err(Error::Eof) => Ok(Pumped::Closed),
         Err(e) => Err(e),
     }
 }
@@ -291,6 +318,11 @@ fn piped_session(tn: &mut Telnet, raw: bool) -> telnet_std::Result<()> {
     // A CR that ended one chunk of stdin, held until the next shows whether
     // it starts a CR LF.
     let mut held_cr = false;
+    // When stdin ended, and when the server was last heard from: the end
+    // of our direction waits for the server to be quiet (LINGER_QUIET).
+    let mut input_ended: Option<Instant> = None;
+    let mut last_heard: Option<Instant> = None;
+    let mut write_open = true;
     loop {
         while input_open {
             match input.try_recv() {
@@ -299,9 +331,7 @@ fn piped_session(tn: &mut Telnet, raw: bool) -> telnet_std::Result<()> {
                         tn.write_text(b"\r")?;
                     }
                     input_open = false;
-                    // The end of stdin: the server sees the end of our
-                    // direction, and closes when it is done.
-                    tn.shutdown_write()?;
+                    input_ended = Some(Instant::now());
                 }
                 Ok(Ok(mut chunk)) => {
                     if raw {
@@ -319,11 +349,27 @@ fn piped_session(tn: &mut Telnet, raw: bool) -> telnet_std::Result<()> {
                 }
                 Ok(Err(e)) => return Err(Error::Io(e)),
                 Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => input_open = false,
+                Err(TryRecvError::Disconnected) => {
+                    input_open = false;
+                    input_ended = Some(Instant::now());
+                }
             }
         }
-        if !pump_output(tn, &mut stdout)? {
-            return Ok(());
+        match pump_output(tn, &mut stdout)? {
+            Pumped::Closed => return Ok(()),
+            Pumped::Heard => last_heard = Some(Instant::now()),
+            Pumped::Quiet => {}
+        }
+        if let (true, Some(ended)) = (write_open, input_ended) {
+            let quiet_since = last_heard.map(|heard| heard.max(ended));
+            if quiet_since.is_some_and(|t| t.elapsed() >= LINGER_QUIET)
+                || ended.elapsed() >= LINGER_MAX
+            {
+                // The end of stdin: the server sees the end of our
+                // direction, and closes when it is done.
+                tn.shutdown_write()?;
+                write_open = false;
+            }
         }
     }
 }
@@ -387,7 +433,7 @@ fn interactive_session(tn: &mut Telnet, args: &Args) -> telnet_std::Result<()> {
                 tn.set_window_size(w, h)?;
             }
         }
-        if !pump_output(tn, &mut out)? {
+        if pump_output(tn, &mut out)? == Pumped::Closed {
             let _ = write!(out, "\r\nConnection closed by foreign host.\r\n");
             let _ = out.flush();
             return Ok(());
