@@ -63,6 +63,10 @@ for crate in telnet-std telnet-tokio; do
     || fail "our $crate echo example does not build"
   cp "$main_target/debug/examples/echo" "$bins/$crate-echo"
 done
+# The command-line client, for rtelnet_vs_servers.rs.
+timeout 900 cargo build --quiet --manifest-path ../Cargo.toml -p telnet-std --bin rtelnet \
+  || fail "our rtelnet client does not build"
+cp "$main_target/debug/rtelnet" "$bins/rtelnet"
 export INTEROP_BIN_DIR=$bins
 
 # ---- the suite -----------------------------------------------------------------
