@@ -152,6 +152,9 @@ pub fn text_len(src: &[u8]) -> usize {
     len
 }
 
+/// The text encoding through a [`Sink`], for `put_text` (the slice encoder
+/// [`text`] has its own one-pass path).
+#[cfg(feature = "bytes")]
 fn write_text(src: &[u8], sink: &mut impl Sink) {
     let mut start = 0;
     for i in memchr::memchr3_iter(IAC, CR, LF, src) {

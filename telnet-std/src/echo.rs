@@ -1,7 +1,7 @@
 //! The bundled echo service: the `echo` example and `rtelnet --demo` run
 //! it, and it shows the server role in a few lines.
 //!
-//! Each connection gets [`Telnet::server`]'s offers (`WILL ECHO`,
+//! Each connection gets [`Telnet::server`](crate::Telnet::server)'s offers (`WILL ECHO`,
 //! `WILL SGA`, `DO NAWS`, `DO TTYPE`); every other option is refused. Every
 //! decoded data byte is sent back as data (0xFF doubled) until the client
 //! closes. Data is read with [`Newline::Raw`], so a client's `CR NUL` comes
