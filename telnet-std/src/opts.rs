@@ -1,10 +1,11 @@
 //! The option payloads this crate answers by itself: NAWS (RFC 1073) and
-//! TTYPE (RFC 1091) through the core's codecs in `telnet_proto::options`,
-//! and the NEW-ENVIRON (RFC 1572) `SEND` request and `IS` answer. Payloads
+//! TTYPE (RFC 1091) and the NEW-ENVIRON (RFC 1572) `SEND` request and `IS`
+//! answer, all through the core's codecs in `telnet_proto::options`. Payloads
 //! only: the `IAC SB <option> ... IAC SE` framing and 0xFF escaping are the
 //! core's encoder's job.
 
 use telnet_proto::options::naws::WindowSize;
+use telnet_proto::options::new_environ::{EnvCommand, Environ, VarKind, Variable};
 use telnet_proto::options::ttype::TerminalType;
 use telnet_proto::options::OptionPayload;
 
@@ -67,102 +68,70 @@ pub(crate) fn is_ttype_send(payload: &[u8]) -> bool {
 }
 
 /// The variables a NEW-ENVIRON `SEND` asks for, as (type, name) pairs;
-/// an empty list means "send everything" (RFC 1572).
+/// an empty list means "send everything" (RFC 1572). `None` for any other
+/// message, or a malformed one (decoded by the core's codec).
 pub(crate) fn parse_environ_send(payload: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
-    let (&first, rest) = payload.split_first()?;
-    if first != SEND {
+    let message = Environ::decode(payload).ok()?;
+    if message.command != EnvCommand::Send {
         return None;
     }
-    let mut wanted: Vec<(u8, Vec<u8>)> = Vec::new();
-    let mut bytes = rest.iter().copied();
-    while let Some(byte) = bytes.next() {
-        match byte {
-            VAR | USERVAR => wanted.push((byte, Vec::new())),
-            ESC => {
-                if let (Some(next), Some(last)) = (bytes.next(), wanted.last_mut()) {
-                    last.1.push(next);
-                }
-            }
-            // A byte outside a name (VALUE has no place in a SEND): ignored.
-            other => {
-                if let Some(last) = wanted.last_mut() {
-                    last.1.push(other);
-                }
-            }
-        }
-    }
-    Some(wanted)
-}
-
-fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-    for &b in bytes {
-        if matches!(b, VAR | VALUE | ESC | USERVAR) {
-            out.push(ESC);
-        }
-        out.push(b);
-    }
-}
-
-/// Whether RFC 1572 lists `name` among the well-known `VAR`s; other names
-/// are sent as `USERVAR`.
-fn well_known(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"USER" | b"JOB" | b"ACCT" | b"PRINTER" | b"SYSTEMTYPE" | b"DISPLAY"
+    Some(
+        message
+            .vars()
+            .map(|var| (kind_byte(var.kind), var.name.bytes().collect()))
+            .collect(),
     )
+}
+
+fn kind_byte(kind: VarKind) -> u8 {
+    match kind {
+        VarKind::Var => VAR,
+        VarKind::User => USERVAR,
+    }
+}
+
+/// RFC 1572's name space for one of our variables: the well-known names
+/// are `VAR`s, every other one a `USERVAR`.
+fn kind_of(name: &[u8]) -> VarKind {
+    match name {
+        b"USER" | b"JOB" | b"ACCT" | b"PRINTER" | b"SYSTEMTYPE" | b"DISPLAY" => VarKind::Var,
+        _ => VarKind::User,
+    }
 }
 
 /// The `IS` answer to a NEW-ENVIRON `SEND` from our variables: each asked
 /// variable with its value (or without one when we do not have it); for an
-/// empty request, all of ours.
+/// empty request, all of ours; for a kind with an empty name, all of ours
+/// of that kind. Encoded (and escaped) by the core's codec.
 pub(crate) fn environ_is(wanted: &[(u8, Vec<u8>)], vars: &[(String, String)]) -> Vec<u8> {
-    let mut out = vec![IS];
-    let lookup = |name: &[u8]| {
+    let ours = |kind: Option<VarKind>| {
         vars.iter()
-            .find(|(n, _)| n.as_bytes() == name)
-            .map(|(_, v)| v.as_bytes())
+            .filter(move |(n, _)| kind.map_or(true, |k| kind_of(n.as_bytes()) == k))
+            .map(|(n, v)| Variable::new(kind_of(n.as_bytes()), n.as_bytes(), Some(v.as_bytes())))
     };
-    if wanted.is_empty() {
-        for (name, value) in vars {
-            let kind = if well_known(name.as_bytes()) {
-                VAR
+    let answer: Vec<Variable<'_>> = if wanted.is_empty() {
+        ours(None).collect()
+    } else {
+        let mut answer = Vec::new();
+        for (kind, name) in wanted {
+            let kind = if *kind == VAR {
+                VarKind::Var
             } else {
-                USERVAR
+                VarKind::User
             };
-            out.push(kind);
-            push_escaped(&mut out, name.as_bytes());
-            out.push(VALUE);
-            push_escaped(&mut out, value.as_bytes());
-        }
-        return out;
-    }
-    for (kind, name) in wanted {
-        if name.is_empty() {
-            // `SEND VAR` alone means every variable of that type: ours of
-            // that type.
-            for (n, v) in vars {
-                let k = if well_known(n.as_bytes()) {
-                    VAR
-                } else {
-                    USERVAR
-                };
-                if k == *kind {
-                    out.push(k);
-                    push_escaped(&mut out, n.as_bytes());
-                    out.push(VALUE);
-                    push_escaped(&mut out, v.as_bytes());
-                }
+            if name.is_empty() {
+                answer.extend(ours(Some(kind)));
+                continue;
             }
-            continue;
+            let value = vars
+                .iter()
+                .find(|(n, _)| n.as_bytes() == name.as_slice())
+                .map(|(_, v)| v.as_bytes());
+            answer.push(Variable::new(kind, name, value));
         }
-        out.push(*kind);
-        push_escaped(&mut out, name);
-        if let Some(value) = lookup(name) {
-            out.push(VALUE);
-            push_escaped(&mut out, value);
-        }
-    }
-    out
+        answer
+    };
+    payload(&Environ::new(EnvCommand::Is, &answer))
 }
 
 #[cfg(test)]
