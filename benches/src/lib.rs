@@ -172,14 +172,17 @@ pub mod ours {
                 tally.events += 1;
                 match event {
                     Event::Data(data) => tally.data += data.len() as u64,
-                    Event::Reply(reply) => tally.sent.write(&reply.to_bytes()),
                     Event::Command(_) => tally.commands += 1,
-                    Event::Negotiation(_) => tally.negotiations += 1,
+                    Event::Negotiation { reply, .. } => {
+                        tally.negotiations += 1;
+                        if let Some(reply) = reply {
+                            tally.sent.write(&reply.to_bytes());
+                        }
+                    }
                     Event::Subnegotiation { payload, .. } => {
                         tally.subnegotiations += 1;
                         tally.sb_bytes += payload.len() as u64;
                     }
-                    Event::OptionChanged { .. } => {}
                     _ => tally.anomalies += 1,
                 }
             }

@@ -158,24 +158,31 @@ impl End {
         let mut sent = 0;
         for event in &events {
             match *event {
-                Owned::Negotiation(n) => {
-                    expected.push(Owned::Negotiation(n));
+                Owned::Negotiation {
+                    received: n, reply, ..
+                } => {
                     if manual {
+                        expected.push(Owned::Negotiation {
+                            received: n,
+                            reply: None,
+                            changed: None,
+                        });
                         self.queue.push_back(n);
                         continue;
                     }
                     let (side, _) = received_side(n.verb);
                     let before = reference.get(side, n.option);
                     let outcome = reference.receive(n, &policy);
-                    if let Some(reply) = outcome.reply {
-                        expected.push(Owned::Reply(reply));
-                    }
-                    if let Some(enabled) = outcome.changed {
-                        expected.push(Owned::OptionChanged {
-                            option: n.option,
-                            side,
-                            enabled,
-                        });
+                    expected.push(Owned::Negotiation {
+                        received: n,
+                        reply: outcome.reply,
+                        changed: outcome.changed,
+                    });
+                    // What the session decided is sent (checked against
+                    // the reference below).
+                    if let Some(reply) = reply {
+                        self.outbox.extend_from_slice(&reply.to_bytes());
+                        sent += 1;
                     }
                     let in_force = before == OptionState::Yes
                         && matches!(n.verb, Verb::Will | Verb::Do)
@@ -188,11 +195,6 @@ impl End {
                         );
                     }
                 }
-                Owned::Reply(reply) => {
-                    self.outbox.extend_from_slice(&reply.to_bytes());
-                    sent += 1;
-                }
-                Owned::OptionChanged { .. } => {}
                 ref other => panic!(
                     "{}: unexpected event {other:?} from negotiations only",
                     self.name

@@ -23,17 +23,13 @@ pub enum Owned {
     /// [`Event::Command`].
     Command(Command),
     /// [`Event::Negotiation`].
-    Negotiation(Negotiation),
-    /// [`Event::Reply`].
-    Reply(Negotiation),
-    /// [`Event::OptionChanged`].
-    OptionChanged {
-        /// The option.
-        option: TelnetOption,
-        /// The side.
-        side: Side,
-        /// Whether it is on now.
-        enabled: bool,
+    Negotiation {
+        /// What the peer sent.
+        received: Negotiation,
+        /// The answer the session decided on.
+        reply: Option<Negotiation>,
+        /// Whether the option's side turned on or off.
+        changed: Option<bool>,
     },
     /// [`Event::Subnegotiation`].
     Subnegotiation {
@@ -71,16 +67,14 @@ impl Owned {
         match *event {
             Event::Data(bytes) => Owned::Data(bytes.to_vec()),
             Event::Command(command) => Owned::Command(command),
-            Event::Negotiation(n) => Owned::Negotiation(n),
-            Event::Reply(n) => Owned::Reply(n),
-            Event::OptionChanged {
-                option,
-                side,
-                enabled,
-            } => Owned::OptionChanged {
-                option,
-                side,
-                enabled,
+            Event::Negotiation {
+                received,
+                reply,
+                changed,
+            } => Owned::Negotiation {
+                received,
+                reply,
+                changed,
             },
             Event::Subnegotiation { option, payload } => Owned::Subnegotiation {
                 option,

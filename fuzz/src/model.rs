@@ -217,22 +217,20 @@ impl Model {
     }
 
     fn negotiation(&mut self, received: Negotiation) {
-        self.emit(Owned::Negotiation(received));
         if self.manual {
+            self.emit(Owned::Negotiation {
+                received,
+                reply: None,
+                changed: None,
+            });
             return;
         }
         let expected = self.table.receive(received, &self.policy);
-        if let Some(reply) = expected.reply {
-            self.emit(Owned::Reply(reply));
-        }
-        if let Some(enabled) = expected.changed {
-            let (side, _) = crate::received_side(received.verb);
-            self.emit(Owned::OptionChanged {
-                option: received.option,
-                side,
-                enabled,
-            });
-        }
+        self.emit(Owned::Negotiation {
+            received,
+            reply: expected.reply,
+            changed: expected.changed,
+        });
     }
 
     /// The end of the input, as `Session::finish`.

@@ -411,7 +411,7 @@ fn parse_into<const N: usize>(
                 Item::Data(bytes.to_vec())
             }
             Event::Command(c) => Item::Command(c),
-            Event::Negotiation(n) => Item::Negotiation(n),
+            Event::Negotiation { received, .. } => Item::Negotiation(received),
             Event::Subnegotiation { option, payload } => {
                 Item::Subnegotiation(option, payload.to_vec())
             }

@@ -64,18 +64,26 @@ fn main() {
         while let Some(event) = feed.poll_event() {
             describe("client", &event);
             match event {
-                Event::Reply(n) => to_server.extend_from_slice(&n.to_bytes()),
-                Event::OptionChanged {
-                    option: TelnetOption::NAWS,
-                    side: Side::Local,
-                    enabled: true,
+                Event::Negotiation {
+                    received,
+                    reply,
+                    changed,
                 } => {
-                    // Answer with our window size, 80x24.
-                    let mut buf = [0u8; 16];
-                    let n = encode::subnegotiation(TelnetOption::NAWS, &[0, 80, 0, 24], &mut buf)
-                        .expect("16 bytes hold a NAWS frame");
-                    println!("   client SENT SB NAWS 80 24");
-                    to_server.extend_from_slice(&buf[..n]);
+                    if let Some(reply) = reply {
+                        to_server.extend_from_slice(&reply.to_bytes());
+                    }
+                    if received.option == TelnetOption::NAWS
+                        && received.verb.received_side() == Side::Local
+                        && changed == Some(true)
+                    {
+                        // Answer with our window size, 80x24.
+                        let mut buf = [0u8; 16];
+                        let n =
+                            encode::subnegotiation(TelnetOption::NAWS, &[0, 80, 0, 24], &mut buf)
+                                .expect("16 bytes hold a NAWS frame");
+                        println!("   client SENT SB NAWS 80 24");
+                        to_server.extend_from_slice(&buf[..n]);
+                    }
                 }
                 Event::Subnegotiation {
                     option: TelnetOption::TTYPE,
@@ -121,21 +129,28 @@ fn describe(who: &str, event: &Event<'_, '_>) {
     match event {
         Event::Data(bytes) => println!("   {who} data \"{}\"", bytes.escape_ascii()),
         Event::Command(command) => println!("   {who} RCVD {command}"),
-        Event::Negotiation(n) => println!("   {who} RCVD {n}"),
-        Event::Reply(n) => println!("   {who} SENT {n}"),
-        Event::OptionChanged {
-            option,
-            side,
-            enabled,
-        } => println!(
-            "   {who} option {option} on the {} side is now {}",
-            if *side == Side::Local {
-                "local"
-            } else {
-                "remote"
-            },
-            if *enabled { "on" } else { "off" }
-        ),
+        Event::Negotiation {
+            received,
+            reply,
+            changed,
+        } => {
+            println!("   {who} RCVD {received}");
+            if let Some(reply) = reply {
+                println!("   {who} SENT {reply}");
+            }
+            if let Some(enabled) = changed {
+                println!(
+                    "   {who} option {} on the {} side is now {}",
+                    received.option,
+                    if received.verb.received_side() == Side::Local {
+                        "local"
+                    } else {
+                        "remote"
+                    },
+                    if *enabled { "on" } else { "off" }
+                );
+            }
+        }
         Event::Subnegotiation { option, payload } => {
             println!("   {who} RCVD SB {option} {}", hex(payload))
         }

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use crate::consts;
-use crate::TelnetOption;
+use crate::{Side, TelnetOption};
 
 /// A two-byte Telnet command, `IAC <code>`, that is neither a negotiation
 /// nor a subnegotiation.
@@ -129,15 +129,16 @@ impl fmt::Display for Command {
 
 /// The four negotiation verbs of RFC 854.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[repr(u8)]
 pub enum Verb {
     /// `WILL` (251): the sender enables, or offers to enable, the option on its side.
-    Will,
+    Will = consts::WILL,
     /// `WONT` (252): the sender disables, or refuses, the option on its side.
-    Wont,
+    Wont = consts::WONT,
     /// `DO` (253): the sender asks the receiver to enable the option on the receiver's side.
-    Do,
+    Do = consts::DO,
     /// `DONT` (254): the sender asks the receiver to disable the option on the receiver's side.
-    Dont,
+    Dont = consts::DONT,
 }
 
 impl Verb {
@@ -154,12 +155,26 @@ impl Verb {
 
     /// The wire byte.
     pub const fn to_byte(self) -> u8 {
+        self as u8
+    }
+
+    /// Which side of the option a negotiation with this verb is about, as
+    /// its receiver sees it: `WILL`/`WONT` are about the sender's own side
+    /// ([`Side::Remote`]), `DO`/`DONT` about the receiver's
+    /// ([`Side::Local`]). For a received negotiation, this is the side
+    /// that [`Event::Negotiation`](crate::Event::Negotiation)'s `changed`
+    /// is about.
+    pub const fn received_side(self) -> Side {
         match self {
-            Verb::Will => consts::WILL,
-            Verb::Wont => consts::WONT,
-            Verb::Do => consts::DO,
-            Verb::Dont => consts::DONT,
+            Verb::Will | Verb::Wont => Side::Remote,
+            Verb::Do | Verb::Dont => Side::Local,
         }
+    }
+
+    /// Whether the verb asks for or announces the option on (`WILL`, `DO`)
+    /// rather than off (`WONT`, `DONT`).
+    pub const fn is_enable(self) -> bool {
+        matches!(self, Verb::Will | Verb::Do)
     }
 
     /// `"WILL"`, `"WONT"`, `"DO"` or `"DONT"`.

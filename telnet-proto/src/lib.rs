@@ -11,7 +11,7 @@
 //!
 //! One [`Session`] per connection. Give it every byte you receive with
 //! [`Session::feed`], take the events until there are none, and send what
-//! the session asked you to send ([`Event::Reply`]). Your own intentions
+//! the session asked you to send (the `reply` of [`Event::Negotiation`]). Your own intentions
 //! become bytes through [`Session::enable`] / [`Session::disable`] (which
 //! return the negotiation to send) and the [`encode`] functions.
 //!
@@ -37,11 +37,17 @@
 //!         // Slices of `received`: never copied by the session.
 //!         Event::Data(bytes) => text.extend_from_slice(bytes),
 //!         // Answers the session decided on: send them, in order.
-//!         Event::Reply(negotiation) => to_peer.extend_from_slice(&negotiation.to_bytes()),
-//!         Event::OptionChanged { option: TelnetOption::NAWS, side: Side::Local, enabled: true } => {
-//!             let mut buf = [0u8; 16];
-//!             let n = encode::subnegotiation(TelnetOption::NAWS, &[0, 80, 0, 24], &mut buf).unwrap();
-//!             to_peer.extend_from_slice(&buf[..n]);
+//!         Event::Negotiation { received, reply, changed } => {
+//!             if let Some(reply) = reply {
+//!                 to_peer.extend_from_slice(&reply.to_bytes());
+//!             }
+//!             // NAWS just turned on our side: send the window size.
+//!             let side = received.verb.received_side();
+//!             if (received.option, side, changed) == (TelnetOption::NAWS, Side::Local, Some(true)) {
+//!                 let mut buf = [0u8; 16];
+//!                 let n = encode::subnegotiation(TelnetOption::NAWS, &[0, 80, 0, 24], &mut buf).unwrap();
+//!                 to_peer.extend_from_slice(&buf[..n]);
+//!             }
 //!         }
 //!         Event::Subnegotiation { option, payload } => {
 //!             // `payload` borrows the session: copy what you keep.
@@ -89,8 +95,9 @@
 //! * Negotiations follow RFC 1143: a request for the state already in force
 //!   is not answered, so two peers cannot loop.
 //!
-//! Memory is bounded by the session's size: replies are handed out one at
-//! a time, in order with the events, before any more input is parsed.
+//! Memory is bounded by the session's size: each reply comes with the
+//! negotiation it answers, in order with the other events, before any more
+//! input is parsed.
 //!
 //! # Negotiation
 //!

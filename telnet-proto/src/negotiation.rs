@@ -108,44 +108,34 @@ impl OptionState {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
 pub struct Policy {
-    local: [u64; 4],
-    remote: [u64; 4],
+    /// Bit sets of allowed options: `[Side::Local, Side::Remote]`.
+    sides: [[u64; 4]; 2],
 }
 
 impl Policy {
     /// A policy that allows nothing.
     pub const fn new() -> Self {
-        Policy {
-            local: [0; 4],
-            remote: [0; 4],
-        }
+        Policy { sides: [[0; 4]; 2] }
     }
 
     /// Whether we enable `option` on our side when the peer sends `DO`.
     pub const fn allows_local(&self, option: TelnetOption) -> bool {
-        get_bit(&self.local, option.0)
+        get_bit(&self.sides[0], option.0)
     }
 
     /// Whether we let the peer enable `option` on its side when it sends `WILL`.
     pub const fn allows_remote(&self, option: TelnetOption) -> bool {
-        get_bit(&self.remote, option.0)
+        get_bit(&self.sides[1], option.0)
     }
 
     /// Whether `option` is allowed on `side`.
     pub const fn allows(&self, side: Side, option: TelnetOption) -> bool {
-        match side {
-            Side::Local => self.allows_local(option),
-            Side::Remote => self.allows_remote(option),
-        }
+        get_bit(&self.sides[side as usize], option.0)
     }
 
     /// Allow or refuse `option` on `side`.
     pub fn set(&mut self, side: Side, option: TelnetOption, allowed: bool) {
-        let bits = match side {
-            Side::Local => &mut self.local,
-            Side::Remote => &mut self.remote,
-        };
-        let word = &mut bits[usize::from(option.0 >> 6)];
+        let word = &mut self.sides[side as usize][usize::from(option.0 >> 6)];
         let mask = 1u64 << (option.0 & 63);
         if allowed {
             *word |= mask;
@@ -215,13 +205,33 @@ const fn transition(before: OptionState, enable: bool, allowed: bool) -> (Option
 const REPLY_MASK: u8 = 0b11 << 3;
 const REPLY_YES: u8 = 1 << 3;
 const REPLY_NO: u8 = 2 << 3;
-const CHANGED: u8 = 1 << 5;
+/// Set when the side turned off.
+const CHANGED_OFF: u8 = 1 << 5;
+/// Set when the side turned on.
+const CHANGED_ON: u8 = 2 << 5;
+
+/// The `changed` of an [`Outcome`], indexed by `entry >> 5`.
+const CHANGED: [Option<bool>; 4] = [None, Some(false), Some(true), None];
+
+/// The verb of a reply, indexed by its kind (`REPLY_* >> 3`) and
+/// `remote << 2`: the acceptance and refusal are `WILL`/`WONT` about our
+/// side and `DO`/`DONT` about the peer's.
+const REPLY_VERB: [Option<Verb>; 8] = [
+    None,
+    Some(Verb::Will),
+    Some(Verb::Wont),
+    None,
+    None,
+    Some(Verb::Do),
+    Some(Verb::Dont),
+    None,
+];
 
 /// [`transition`] for every case, so that a received negotiation costs one
 /// lookup instead of a chain of branches. Indexed by the state's bits
 /// (`OptionState::to_bits`), `enable << 3` and `allowed << 4`; each entry
 /// holds the new state's bits (bits 0-2), the [`Reply`] (`REPLY_*`) and
-/// `CHANGED` when the side turned on or off.
+/// `CHANGED_ON` or `CHANGED_OFF` when the side turned on or off.
 const RECEIVE: [u8; 32] = {
     let mut table = [0; 32];
     let mut index = 0;
@@ -233,10 +243,10 @@ const RECEIVE: [u8; 32] = {
             Reply::Yes => REPLY_YES,
             Reply::No => REPLY_NO,
         };
-        let changed = if before.is_enabled() != after.is_enabled() {
-            CHANGED
-        } else {
-            0
+        let changed = match (before.is_enabled(), after.is_enabled()) {
+            (false, true) => CHANGED_ON,
+            (true, false) => CHANGED_OFF,
+            _ => 0,
         };
         table[index] = after.to_bits() | reply | changed;
         index += 1;
@@ -290,50 +300,51 @@ impl Table {
 
     /// Handle a received `WILL`/`WONT` (about the peer's side) or
     /// `DO`/`DONT` (about ours), following RFC 1143 section 7.
+    ///
+    /// Written without branches on the verb or the states: in a stream of
+    /// negotiations they are unpredictable, and a mispredicted branch costs
+    /// more than the whole lookup.
     #[inline]
     pub(crate) fn receive(&mut self, received: Negotiation, policy: &Policy) -> Outcome {
         let option = received.option;
-        let (side, enable) = match received.verb {
-            Verb::Will => (Side::Remote, true),
-            Verb::Wont => (Side::Remote, false),
-            Verb::Do => (Side::Local, true),
-            Verb::Dont => (Side::Local, false),
-        };
         // RFC 860: a timing mark is answered, never remembered as a state.
         if option == TelnetOption::TIMING_MARK {
-            let reply = match (side, enable) {
-                (Side::Local, true) if policy.allows_local(option) => Some(Verb::Will),
-                (Side::Local, true) => Some(Verb::Wont),
-                _ => None,
-            };
-            return Outcome {
-                reply: reply.map(|verb| Negotiation::new(verb, option)),
-                changed: None,
-            };
+            return Self::timing_mark(received.verb, policy);
         }
-        let (yes, no) = match side {
-            Side::Local => (Verb::Will, Verb::Wont),
-            Side::Remote => (Verb::Do, Verb::Dont),
-        };
-        let shift = match side {
-            Side::Local => 0,
-            Side::Remote => 4,
-        };
-        let byte = &mut self.states[usize::from(option.0)];
-        let before = (*byte >> shift) & 7;
-        let entry = RECEIVE[usize::from(before)
-            | usize::from(enable) << 3
-            | usize::from(policy.allows(side, option)) << 4];
+        // WILL, WONT, DO, DONT are 251 to 254: bit 1 of `v` tells DO/DONT
+        // (our side) from WILL/WONT (the peer's), bit 0 the disabling verbs.
+        let v = received.verb as u8 - Verb::Will as u8;
+        let remote = usize::from((v >> 1) ^ 1);
+        let enable = usize::from((v & 1) ^ 1);
+        let code = usize::from(option.0);
+        let allowed = (policy.sides[remote][code >> 6] >> (code & 63)) as usize & 1;
+        let shift = remote * 4;
+        let byte = self.states[code];
+        let before = usize::from(byte >> shift) & 7;
+        let entry = RECEIVE[before | enable << 3 | allowed << 4];
         let after = entry & 7;
-        *byte = (*byte & !(0x0f << shift)) | (after << shift);
-        let reply = match entry & REPLY_MASK {
-            REPLY_YES => Some(yes),
-            REPLY_NO => Some(no),
+        self.states[code] = (byte & !(0x0f << shift)) | (after << shift);
+        let reply = REPLY_VERB[usize::from((entry & REPLY_MASK) >> 3) | remote << 2];
+        Outcome {
+            reply: reply.map(|verb| Negotiation::new(verb, option)),
+            changed: CHANGED[usize::from(entry >> 5)],
+        }
+    }
+
+    /// A received negotiation about TIMING-MARK (RFC 860): `DO` is
+    /// answered `WILL` when the policy allows it on our side, else `WONT`;
+    /// nothing else is answered, and nothing is recorded.
+    #[cold]
+    fn timing_mark(verb: Verb, policy: &Policy) -> Outcome {
+        let option = TelnetOption::TIMING_MARK;
+        let reply = match verb {
+            Verb::Do if policy.allows_local(option) => Some(Verb::Will),
+            Verb::Do => Some(Verb::Wont),
             _ => None,
         };
         Outcome {
             reply: reply.map(|verb| Negotiation::new(verb, option)),
-            changed: (entry & CHANGED != 0).then_some(after == OptionState::Yes.to_bits()),
+            changed: None,
         }
     }
 

@@ -111,22 +111,41 @@ pub enum Event<'i, 's> {
     Data(&'i [u8]),
     /// A two-byte command such as `IAC AYT`, or an unknown one.
     Command(Command),
-    /// A negotiation the peer sent. In automatic mode the session has
-    /// already handled it: a [`Reply`](Event::Reply) and an
-    /// [`OptionChanged`](Event::OptionChanged) follow if it called for them.
-    Negotiation(Negotiation),
-    /// A negotiation the session decided to send in answer. Write
-    /// [`Negotiation::to_bytes`] to the peer, in order with your other output.
-    Reply(Negotiation),
-    /// A side of an option was turned on or off by the peer's negotiation.
-    /// Reported once per change.
-    OptionChanged {
-        /// The option.
-        option: TelnetOption,
-        /// Which end of the connection.
-        side: Side,
-        /// Whether it is now on.
-        enabled: bool,
+    /// A negotiation the peer sent, and what the session did about it.
+    ///
+    /// In automatic mode the session has already applied the RFC 1143 Q
+    /// method: `reply` is the answer to send, if one is called for, and
+    /// `changed` says whether the option's side turned on or off. In
+    /// manual mode ([`Config::manual_negotiation`]) both are `None` and the
+    /// application answers.
+    ///
+    /// ```
+    /// use telnet_proto::{Config, Event, Negotiation, Policy, Session, Side, TelnetOption, Verb};
+    ///
+    /// let policy = Policy::new().with_local(TelnetOption::NAWS);
+    /// let mut session: Session = Session::new(Config::new().policy(policy));
+    /// let mut feed = session.feed(b"\xff\xfd\x1f"); // DO NAWS
+    /// let Some(Event::Negotiation { received, reply, changed }) = feed.poll_event() else {
+    ///     panic!("a negotiation")
+    /// };
+    /// assert_eq!(received, Negotiation::new(Verb::Do, TelnetOption::NAWS));
+    /// assert_eq!(reply, Some(Negotiation::new(Verb::Will, TelnetOption::NAWS)));
+    /// assert_eq!((received.verb.received_side(), changed), (Side::Local, Some(true)));
+    /// ```
+    Negotiation {
+        /// The negotiation the peer sent.
+        received: Negotiation,
+        /// The answer to send: write [`Negotiation::to_bytes`] to the peer,
+        /// in order with your other output. `None` when nothing is to be
+        /// sent (the request was already in force, or answered one of
+        /// ours), and always in manual mode.
+        reply: Option<Negotiation>,
+        /// `Some(true)` when this negotiation turned the option on, on the
+        /// side [`Verb::received_side`](crate::Verb::received_side) names
+        /// (`WILL`/`WONT`: the peer's, `DO`/`DONT`: ours); `Some(false)`
+        /// when it turned it off; `None` when the state did not change.
+        /// Each change is reported once.
+        changed: Option<bool>,
     },
     /// A complete subnegotiation, `IAC SB <option> <payload> IAC SE`, with
     /// `IAC IAC` in the payload unescaped. The payload is at most the
@@ -179,6 +198,9 @@ pub enum Event<'i, 's> {
 enum State {
     /// In data.
     Data,
+    /// In data, and a CR that ended the previous input has not been
+    /// delivered yet: the next byte says whether it is CR NUL.
+    CrHeld,
     /// After `IAC` in data.
     Iac,
     /// After `IAC <verb>`, before the option byte.
@@ -209,9 +231,9 @@ enum Step<'i> {
 /// `SB_CAP` is the capacity of the subnegotiation buffer
 /// ([`DEFAULT_SUBNEGOTIATION_CAPACITY`] by default).
 ///
-/// Its size is `SB_CAP` plus 344 bytes on a 64-bit target (the
+/// Its size is `SB_CAP` plus 336 bytes on a 64-bit target (the
 /// negotiation table is 256 bytes, the policy 64); with the default
-/// capacity a `Session` is 1368 bytes; an [`Event`] is 24 bytes.
+/// capacity a `Session` is 1360 bytes; an [`Event`] is 24 bytes.
 ///
 /// See the [crate documentation](crate) for the drive loop.
 #[derive(Clone, Debug)]
@@ -226,10 +248,6 @@ pub struct Session<const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     state: State,
     newline: Newline,
     manual: bool,
-    /// A CR ended the previous input and has not been delivered yet.
-    cr_held: bool,
-    pending_reply: Option<Negotiation>,
-    pending_change: Option<(TelnetOption, Side, bool)>,
 }
 
 impl<const SB_CAP: usize> Default for Session<SB_CAP> {
@@ -253,9 +271,6 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             state: State::Data,
             newline: config.newline,
             manual: config.manual_negotiation,
-            cr_held: false,
-            pending_reply: None,
-            pending_change: None,
         }
     }
 
@@ -273,7 +288,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             session: self,
             input,
             pos: 0,
-            stopped: false,
+            compressed: &[],
         }
     }
 
@@ -288,10 +303,8 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// dropped. Returns `None` when the input ended cleanly.
     pub fn finish(&mut self) -> Option<Event<'static, 'static>> {
         let state = core::mem::replace(&mut self.state, State::Data);
-        if core::mem::take(&mut self.cr_held) {
-            return Some(Event::Data(b"\r"));
-        }
         match state {
+            State::CrHeld => Some(Event::Data(b"\r")),
             State::Sb | State::SbIac => Some(Event::SubnegotiationAborted {
                 option: Some(self.sb_option),
                 len: self.sb_len,
@@ -308,7 +321,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// subnegotiation, or holds back a CR: a byte more is needed before the
     /// bytes already fed are fully delivered.
     pub fn is_mid_sequence(&self) -> bool {
-        self.state != State::Data || self.cr_held
+        self.state != State::Data
     }
 
     // ---- negotiation --------------------------------------------------
@@ -358,8 +371,8 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// [`Side::Local`], `DONT` for [`Side::Remote`]. Also removes the option
     /// from the policy, so that the peer cannot turn it back on.
     ///
-    /// The option counts as off at once (no [`Event::OptionChanged`] is
-    /// reported for a change the application made). Returns the negotiation
+    /// The option counts as off at once (no event reports a change the
+    /// application made). Returns the negotiation
     /// to send, or `None` when nothing is to be sent.
     #[must_use = "the returned negotiation must be sent to the peer"]
     pub fn disable(&mut self, side: Side, option: TelnetOption) -> Option<Negotiation> {
@@ -443,35 +456,20 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
         self.newline != Newline::Raw && !self.table.is_enabled(Side::Remote, TelnetOption::BINARY)
     }
 
-    fn take_pending(&mut self) -> Option<Event<'static, 'static>> {
-        if let Some(reply) = self.pending_reply.take() {
-            return Some(Event::Reply(reply));
-        }
-        self.pending_change
-            .take()
-            .map(|(option, side, enabled)| Event::OptionChanged {
-                option,
-                side,
-                enabled,
-            })
-    }
-
     /// A complete negotiation was received.
     #[inline]
     fn negotiate(&mut self, verb: Verb, option: u8) -> Event<'static, 'static> {
         let received = Negotiation::new(verb, TelnetOption(option));
-        if !self.manual {
-            let Outcome { reply, changed } = self.table.receive(received, &self.policy);
-            self.pending_reply = reply;
-            self.pending_change = changed.map(|enabled| {
-                let side = match verb {
-                    Verb::Will | Verb::Wont => Side::Remote,
-                    Verb::Do | Verb::Dont => Side::Local,
-                };
-                (received.option, side, enabled)
-            });
+        let Outcome { reply, changed } = if self.manual {
+            Outcome::default()
+        } else {
+            self.table.receive(received, &self.policy)
+        };
+        Event::Negotiation {
+            received,
+            reply,
+            changed,
         }
-        Event::Negotiation(received)
     }
 
     fn sb_start(&mut self, option: u8) {
@@ -538,9 +536,9 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
 /// [`poll_event`](Feed::poll_event).
 ///
 /// Take every event: dropping a `Feed` early loses the part of its input
-/// that was not parsed yet (see [`remaining`](Feed::remaining)). Replies
-/// and option changes already decided are kept by the session and come
-/// first from the next `Feed`.
+/// that was not parsed yet (see [`remaining`](Feed::remaining)); each
+/// event is complete when it is returned (a negotiation carries its reply),
+/// so nothing already parsed is lost.
 ///
 /// An event that borrows the session cannot be kept across the next poll;
 /// copy what you need first. This does not compile:
@@ -575,9 +573,13 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
 #[derive(Debug)]
 pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     session: &'s mut Session<SB_CAP>,
+    /// The input; cut short after [`Event::CompressionStart`], so that
+    /// parsing stops there without a flag to test on every poll.
     input: &'i [u8],
+    /// How much of `input` has been parsed; never more than its length.
     pos: usize,
-    stopped: bool,
+    /// The compressed rest of the input, after [`Event::CompressionStart`].
+    compressed: &'i [u8],
 }
 
 impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
@@ -590,9 +592,6 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// and parsing goes on after it.
     #[inline]
     pub fn poll_event(&mut self) -> Option<Event<'i, '_>> {
-        if let Some(event) = self.session.take_pending() {
-            return Some(event);
-        }
         match self.step()? {
             Step::Event(event) => Some(event),
             Step::Buffered(option) => Some(Event::Subnegotiation {
@@ -605,8 +604,10 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// The input not parsed yet. After [`Event::CompressionStart`] this is
     /// the compressed remainder.
     pub fn remaining(&self) -> &'i [u8] {
-        // `pos` never exceeds the input's length.
-        &self.input[self.pos..]
+        match self.input.get(self.pos..) {
+            Some(rest) if !rest.is_empty() => rest,
+            _ => self.compressed,
+        }
     }
 
     /// How many bytes of the input have been parsed.
@@ -614,96 +615,124 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         self.pos
     }
 
+    /// Ends parsing at `pos`, where compression starts.
+    fn compression_start(&mut self, option: TelnetOption) -> Step<'i> {
+        let (parsed, rest) = self.input.split_at(self.pos);
+        self.input = parsed;
+        self.compressed = rest;
+        Step::Event(Event::CompressionStart { option, rest })
+    }
+
     /// Runs the state machine to the next event.
+    #[inline]
     fn step(&mut self) -> Option<Step<'i>> {
-        if self.stopped {
-            return None;
-        }
         let input = self.input;
         loop {
-            // Invariant: `pos <= input.len()`; every advance below is by at
-            // most the number of bytes examined in `rest`.
-            let rest = &input[self.pos..];
+            let rest = input.get(self.pos..)?;
             let &first = rest.first()?;
-            let s = &mut *self.session;
-            match s.state {
-                State::Data => {
-                    if let Some(event) = self.data(rest) {
-                        return Some(Step::Event(event));
-                    }
-                }
-                State::Iac => {
-                    self.pos += 1;
-                    if first == IAC {
-                        s.state = State::Data;
-                        return Some(Step::Event(Event::Data(&[IAC])));
-                    }
-                    if let Some(event) = s.after_iac(first) {
-                        return Some(Step::Event(event));
-                    }
-                }
-                State::Verb(verb) => {
-                    self.pos += 1;
-                    s.state = State::Data;
-                    return Some(Step::Event(s.negotiate(verb, first)));
-                }
-                State::SbOption => {
-                    self.pos += 1;
-                    if first == IAC {
-                        s.state = State::SbOptionIac;
-                    } else {
-                        s.sb_start(first);
-                    }
-                }
-                State::SbOptionIac => {
-                    if first == IAC {
-                        // `IAC SB IAC IAC`: an escaped option code 255 (EXOPL).
-                        self.pos += 1;
-                        s.sb_start(IAC);
-                    } else {
-                        // `IAC SB IAC SE` or `IAC SB IAC x`: no option came.
-                        // Report it, and let `IAC x` be parsed as usual
-                        // (the `IAC SE` as a stray SE command is not
-                        // repeated: the SE is consumed here).
-                        if first == SE {
-                            self.pos += 1;
-                            s.state = State::Data;
-                        } else {
-                            s.state = State::Iac;
-                        }
-                        return Some(Step::Event(Event::SubnegotiationAborted {
-                            option: None,
-                            len: 0,
-                        }));
-                    }
-                }
-                State::Sb => {
-                    if let Some(step) = self.subnegotiation(rest) {
+            // Data, and commands in it, come first: that is where the
+            // bytes of a typical stream are.
+            if self.session.state == State::Data {
+                if first == IAC {
+                    if let Some(step) = self.command(rest) {
                         return Some(step);
                     }
+                } else if let Some(event) = self.data(rest) {
+                    return Some(Step::Event(event));
                 }
-                State::SbIac => match first {
-                    IAC => {
-                        self.pos += 1;
-                        s.sb_push(&[IAC]);
-                        s.state = State::Sb;
-                    }
-                    SE => {
-                        self.pos += 1;
-                        return Some(self.end_subnegotiation());
-                    }
-                    _ => {
-                        // RFC 854 allows nothing but IAC and SE after IAC in
-                        // a subnegotiation: the subnegotiation is abandoned
-                        // and `IAC x` is parsed as a command (not consumed).
-                        s.state = State::Iac;
-                        return Some(Step::Event(Event::SubnegotiationAborted {
-                            option: Some(s.sb_option),
-                            len: s.sb_len,
-                        }));
-                    }
-                },
+            } else if let Some(step) = self.other_state(rest, first) {
+                return Some(step);
             }
+        }
+    }
+
+    /// One step in any state but [`State::Data`]: `rest` is not empty and
+    /// starts with `first`.
+    fn other_state(&mut self, rest: &'i [u8], first: u8) -> Option<Step<'i>> {
+        let s = &mut *self.session;
+        match s.state {
+            State::Data => None,
+            State::CrHeld => {
+                s.state = State::Data;
+                if s.nvt_receive() {
+                    match first {
+                        NUL => {
+                            self.pos += 1;
+                            return Some(Step::Event(Event::Data(b"\r")));
+                        }
+                        // CR LF translated: the CR is dropped, the LF delivered.
+                        LF if s.newline == Newline::Translate => return None,
+                        _ => {}
+                    }
+                }
+                Some(Step::Event(Event::Data(b"\r")))
+            }
+            State::Iac => {
+                self.pos += 1;
+                if first == IAC {
+                    s.state = State::Data;
+                    return Some(Step::Event(Event::Data(&[IAC])));
+                }
+                s.after_iac(first).map(Step::Event)
+            }
+            State::Verb(verb) => {
+                self.pos += 1;
+                s.state = State::Data;
+                Some(Step::Event(s.negotiate(verb, first)))
+            }
+            State::SbOption => {
+                self.pos += 1;
+                if first == IAC {
+                    s.state = State::SbOptionIac;
+                } else {
+                    s.sb_start(first);
+                }
+                None
+            }
+            State::SbOptionIac => {
+                if first == IAC {
+                    // `IAC SB IAC IAC`: an escaped option code 255 (EXOPL).
+                    self.pos += 1;
+                    s.sb_start(IAC);
+                    return None;
+                }
+                // `IAC SB IAC SE` or `IAC SB IAC x`: no option came. Report
+                // it, and let `IAC x` be parsed as usual (the `IAC SE` as a
+                // stray SE command is not repeated: the SE is consumed here).
+                if first == SE {
+                    self.pos += 1;
+                    s.state = State::Data;
+                } else {
+                    s.state = State::Iac;
+                }
+                Some(Step::Event(Event::SubnegotiationAborted {
+                    option: None,
+                    len: 0,
+                }))
+            }
+            State::Sb => self.subnegotiation(rest),
+            State::SbIac => match first {
+                IAC => {
+                    self.pos += 1;
+                    s.sb_push(&[IAC]);
+                    s.state = State::Sb;
+                    None
+                }
+                SE => {
+                    self.pos += 1;
+                    Some(self.end_subnegotiation())
+                }
+                _ => {
+                    // RFC 854 allows nothing but IAC and SE after IAC in
+                    // a subnegotiation: the subnegotiation is abandoned
+                    // and `IAC x` is parsed as a command (not consumed).
+                    s.state = State::Iac;
+                    Some(Step::Event(Event::SubnegotiationAborted {
+                        option: Some(s.sb_option),
+                        len: s.sb_len,
+                    }))
+                }
+            },
         }
     }
 
@@ -712,11 +741,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let step = self.session.sb_end();
         if let Step::Buffered(option) = step {
             if self.session.starts_compression(option) {
-                self.stopped = true;
-                return Step::Event(Event::CompressionStart {
-                    option,
-                    rest: &self.input[self.pos..],
-                });
+                return self.compression_start(option);
             }
         }
         step
@@ -740,11 +765,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     s.state = State::Data;
                     let option = s.sb_option;
                     if s.starts_compression(option) {
-                        self.stopped = true;
-                        return Some(Step::Event(Event::CompressionStart {
-                            option,
-                            rest: &self.input[self.pos..],
-                        }));
+                        return Some(self.compression_start(option));
                     }
                     return Some(Step::Event(Event::Subnegotiation {
                         option,
@@ -759,30 +780,11 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         }
     }
 
-    /// In data: delivers the longest run of data, or handles the `IAC`
-    /// that starts `rest`. `rest` is not empty.
+    /// In data, not at an `IAC`: delivers the longest run of data. `rest`
+    /// is not empty and does not start with `IAC`.
     #[inline]
     fn data(&mut self, rest: &'i [u8]) -> Option<Event<'i, 'i>> {
         let s = &mut *self.session;
-        if s.cr_held {
-            s.cr_held = false;
-            if s.nvt_receive() {
-                match rest[0] {
-                    NUL => {
-                        self.pos += 1;
-                        return Some(Event::Data(b"\r"));
-                    }
-                    // CR LF translated: the CR is dropped, the LF delivered.
-                    LF if s.newline == Newline::Translate => return None,
-                    _ => {}
-                }
-            }
-            return Some(Event::Data(b"\r"));
-        }
-        // A command or negotiation right here: no data run to look for.
-        if rest[0] == IAC {
-            return self.command(rest);
-        }
         let nvt = s.nvt_receive();
         let mut from = 0;
         loop {
@@ -795,7 +797,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 // The run goes to the end of the input; hold a final CR back.
                 let mut end = rest.len();
                 if nvt && rest[end - 1] == CR {
-                    s.cr_held = true;
+                    s.state = State::CrHeld;
                     end -= 1;
                 }
                 self.pos += rest.len();
@@ -803,14 +805,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             };
             match rest[i] {
                 IAC => {
-                    // Data up to the IAC; if it is `IAC IAC`, through the
-                    // first one, and the second is dropped.
+                    // Data up to the IAC (`i > 0`: `rest` does not start
+                    // with one); if it is `IAC IAC`, through the first one,
+                    // and the second is dropped.
                     if rest.get(i + 1) == Some(&IAC) {
                         self.pos += i + 2;
                         return Some(Event::Data(&rest[..=i]));
-                    }
-                    if i == 0 {
-                        return self.command(rest);
                     }
                     self.pos += i;
                     return Some(Event::Data(&rest[..i]));
@@ -827,7 +827,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     // Translate mode, a CR at `i`.
                     match rest.get(i + 1) {
                         None => {
-                            s.cr_held = true;
+                            s.state = State::CrHeld;
                             self.pos += i + 1;
                             return (i > 0).then(|| Event::Data(&rest[..i]));
                         }
@@ -853,7 +853,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// `rest` starts with an `IAC` in data: parse the sequence it starts,
     /// as far as the input goes.
     #[inline]
-    fn command(&mut self, rest: &'i [u8]) -> Option<Event<'i, 'i>> {
+    fn command(&mut self, rest: &'i [u8]) -> Option<Step<'i>> {
         let s = &mut *self.session;
         let Some(&byte) = rest.get(1) else {
             self.pos += 1;
@@ -862,15 +862,21 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         };
         if byte == IAC {
             self.pos += 2;
-            return Some(Event::Data(&rest[..1]));
+            return Some(Step::Event(Event::Data(&rest[..1])));
         }
-        if let Some(verb) = Verb::from_byte(byte) {
-            if let Some(&option) = rest.get(2) {
+        if let Some(&option) = rest.get(2) {
+            if let Some(verb) = Verb::from_byte(byte) {
                 self.pos += 3;
-                return Some(s.negotiate(verb, option));
+                return Some(Step::Event(s.negotiate(verb, option)));
+            }
+            if byte == SB && option != IAC {
+                // `IAC SB <option>`: straight to the payload.
+                self.pos += 3;
+                s.sb_start(option);
+                return self.subnegotiation(&rest[3..]);
             }
         }
         self.pos += 2;
-        s.after_iac(byte)
+        s.after_iac(byte).map(Step::Event)
     }
 }

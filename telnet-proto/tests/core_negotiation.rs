@@ -332,20 +332,22 @@ fn timing_mark_is_answered_but_never_a_state() {
 }
 
 #[test]
-fn replies_are_kept_when_a_feed_is_dropped_early() {
+fn a_negotiation_carries_its_reply_so_dropping_the_feed_loses_none() {
     let mut session = refusing();
     {
         let mut feed = session.feed(b"\xff\xfd\x18");
-        assert!(matches!(
+        assert_eq!(
             feed.poll_event(),
-            Some(telnet_proto::Event::Negotiation(_))
-        ));
-        // Dropped with the reply still to come.
+            Some(telnet_proto::Event::Negotiation {
+                received: neg(Verb::Do, TelnetOption::TTYPE),
+                reply: Some(neg(Verb::Wont, TelnetOption::TTYPE)),
+                changed: None,
+            })
+        );
+        // Dropped right after the negotiation.
     }
-    assert_eq!(
-        run(&mut session, &[b""]),
-        [Ev::Reply(neg(Verb::Wont, TelnetOption::TTYPE))]
-    );
+    // Nothing was left behind for a later feed.
+    assert_eq!(run(&mut session, &[b""]), []);
 }
 
 /// Two sessions wired back to back.
@@ -405,7 +407,7 @@ fn deliver(session: &mut Session, input: &[u8], replies: &mut Vec<u8>) -> usize 
     let mut sent = 0;
     let mut feed = session.feed(input);
     while let Some(event) = feed.poll_event() {
-        if let telnet_proto::Event::Reply(n) = event {
+        if let telnet_proto::Event::Negotiation { reply: Some(n), .. } = event {
             let mut buf = [0u8; 3];
             let len = encode::negotiation(n, &mut buf).unwrap();
             replies.extend_from_slice(&buf[..len]);

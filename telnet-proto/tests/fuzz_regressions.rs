@@ -101,7 +101,7 @@ fn hand_sent_do_dont_pair_is_answered_by_the_rules() {
         let mut to_a = Vec::new();
         let mut feed = b.feed(&to_b);
         while let Some(event) = feed.poll_event() {
-            if let Event::Reply(n) = event {
+            if let Event::Negotiation { reply: Some(n), .. } = event {
                 to_a.extend_from_slice(&n.to_bytes());
             }
         }
@@ -112,10 +112,10 @@ fn hand_sent_do_dont_pair_is_answered_by_the_rules() {
         let mut feed = a.feed(&to_a);
         let mut events = Vec::new();
         while let Some(event) = feed.poll_event() {
-            if let Event::Reply(n) = event {
+            if let Event::Negotiation { reply: Some(n), .. } = event {
                 to_b.extend_from_slice(&n.to_bytes());
             }
-            events.push(owned(event));
+            events.extend(owned(event));
         }
         assert_eq!(to_b, b"\xff\xfd\x01\xff\xfe\x01", "A: DO ECHO, DONT ECHO");
         assert!(events.contains(&Ev::Changed(TelnetOption::ECHO, Side::Remote, true)));

@@ -181,7 +181,7 @@ fn deliver(session: &mut Session, input: &[u8], out: &mut Vec<u8>) -> usize {
     let mut sent = 0;
     let mut feed = session.feed(input);
     while let Some(event) = feed.poll_event() {
-        if let telnet_proto::Event::Reply(n) = event {
+        if let telnet_proto::Event::Negotiation { reply: Some(n), .. } = event {
             out.extend_from_slice(&n.to_bytes());
             sent += 1;
         }

@@ -1243,9 +1243,9 @@ impl From<&Error> for Broken {
 
 /// An owned copy of an event that goes to the handler.
 enum Owned {
-    Negotiation(Negotiation),
+    /// A received negotiation, and the state change it made, if any.
+    Negotiation(Negotiation, Option<bool>),
     Command(Command),
-    Changed(TelnetOption, Side, bool),
     Subnegotiation(TelnetOption),
 }
 
@@ -1381,23 +1381,23 @@ impl Core {
             while let Some(event) = feed.poll_event() {
                 match event {
                     Event::Data(data) => cooked.extend_from_slice(data),
-                    Event::Reply(n) => queue_negotiation(out, n),
-                    Event::Negotiation(n) => {
-                        tracing::debug!(target: "telnet_std", "RCVD {n}");
-                        action = Some(Owned::Negotiation(n));
+                    Event::Negotiation {
+                        received,
+                        reply,
+                        changed,
+                    } => {
+                        tracing::debug!(target: "telnet_std", "RCVD {received}");
+                        // The session's answer goes out before anything the
+                        // handler sends.
+                        if let Some(reply) = reply {
+                            queue_negotiation(out, reply);
+                        }
+                        action = Some(Owned::Negotiation(received, changed));
                         break;
                     }
                     Event::Command(c) => {
                         tracing::debug!(target: "telnet_std", "RCVD {c}");
                         action = Some(Owned::Command(c));
-                        break;
-                    }
-                    Event::OptionChanged {
-                        option,
-                        side,
-                        enabled,
-                    } => {
-                        action = Some(Owned::Changed(option, side, enabled));
                         break;
                     }
                     Event::Subnegotiation { option, payload } => {
@@ -1447,22 +1447,7 @@ impl Core {
     /// Hands an event to the built-in answers and the handler.
     fn dispatch(&mut self, action: Owned) {
         match action {
-            Owned::Negotiation(received) => {
-                // The answer and state change the session decided come
-                // first, from a feed of nothing.
-                let mut changed = None;
-                let mut feed = self.session.feed(&[]);
-                while let Some(event) = feed.poll_event() {
-                    match event {
-                        Event::Reply(n) => queue_negotiation(&mut self.out, n),
-                        Event::OptionChanged {
-                            option,
-                            side,
-                            enabled,
-                        } => changed = Some((option, side, enabled)),
-                        _ => {}
-                    }
-                }
+            Owned::Negotiation(received, changed) => {
                 if let Some(handler) = self.handler.as_mut() {
                     let mut ctl = Control {
                         session: &mut self.session,
@@ -1470,11 +1455,11 @@ impl Core {
                     };
                     handler.negotiation(received, &mut ctl);
                 }
-                if let Some((option, side, enabled)) = changed {
-                    self.option_changed(option, side, enabled);
+                if let Some(enabled) = changed {
+                    let side = received.verb.received_side();
+                    self.option_changed(received.option, side, enabled);
                 }
             }
-            Owned::Changed(option, side, enabled) => self.option_changed(option, side, enabled),
             Owned::Command(command) => {
                 if let Some(handler) = self.handler.as_mut() {
                     let mut ctl = Control {

@@ -181,21 +181,15 @@ async fn serve(
 /// Acts on what the client negotiated and reported since the last look.
 async fn handle_events(telnet: &mut Telnet, id: u64, room: &Room) -> telnet_tokio::Result<()> {
     while let Some(event) = telnet.try_next_event() {
-        match event {
-            Item::OptionChanged {
-                option: TelnetOption::TTYPE,
-                side: Side::Remote,
-                enabled: true,
-            } => telnet.send_option(&TerminalType::Send).await?,
-            Item::OptionChanged {
-                option: TelnetOption::GMCP,
-                side: Side::Local,
-                enabled: true,
-            } => {
+        match (event.option_change(), event) {
+            (Some((TelnetOption::TTYPE, Side::Remote, true)), _) => {
+                telnet.send_option(&TerminalType::Send).await?
+            }
+            (Some((TelnetOption::GMCP, Side::Local, true)), _) => {
                 let hello = Gmcp::new("Core.Hello", Some("{\"name\":\"telnet-tokio chat\"}"));
                 telnet.send_option(&hello).await?;
             }
-            Item::Subnegotiation { option, payload } => {
+            (_, Item::Subnegotiation { option, payload }) => {
                 if let Some(Ok(size)) = options::decode_as::<WindowSize>(option, &payload) {
                     let size = (size.width, size.height);
                     room.lock().expect("room lock").entry(id).or_default().size = Some(size);

@@ -20,10 +20,10 @@ const INFLATE_CHUNK: usize = 8 * 1024;
 /// sequence split between reads costs nothing extra. Data items are slices
 /// of the read buffer (no copy).
 ///
-/// Nothing is hidden: the replies the session decides on (refusals,
-/// acceptances) come out as [`Item::Reply`], and sending them is up to you,
-/// because a decoder has no write path. Send them back through the encoder
-/// as [`Frame::Negotiation`].
+/// Nothing is hidden: the reply the session decides on (a refusal, an
+/// acceptance) comes out in the `reply` of [`Item::Negotiation`], and
+/// sending it is up to you, because a decoder has no write path. Send it
+/// back through the encoder as [`Frame::Negotiation`].
 ///
 /// The encoder takes [`Frame`]s. [`Frame::Enable`] and [`Frame::Disable`]
 /// go through the session's RFC 1143 table (nothing is sent when nothing
@@ -39,10 +39,12 @@ const INFLATE_CHUNK: usize = 8 * 1024;
 /// let mut codec = TelnetCodec::new();
 /// let mut input = BytesMut::from(&b"hi\xff\xfd\x18"[..]); // "hi", DO TTYPE
 /// assert_eq!(codec.decode(&mut input)?, Some(Item::Data("hi".into())));
-/// let dont = Negotiation::new(Verb::Do, TelnetOption::TTYPE);
-/// assert_eq!(codec.decode(&mut input)?, Some(Item::Negotiation(dont)));
-/// // The default policy refuses: the reply is an item, to be sent back.
-/// let Some(Item::Reply(reply)) = codec.decode(&mut input)? else { panic!() };
+/// // The default policy refuses: the reply comes with the negotiation,
+/// // to be sent back.
+/// let Some(Item::Negotiation { received, reply: Some(reply), .. }) = codec.decode(&mut input)? else {
+///     panic!()
+/// };
+/// assert_eq!(received, Negotiation::new(Verb::Do, TelnetOption::TTYPE));
 /// assert_eq!(reply, Negotiation::new(Verb::Wont, TelnetOption::TTYPE));
 /// assert_eq!(codec.decode(&mut input)?, None);
 ///
@@ -275,7 +277,7 @@ pub enum Frame<'a> {
     /// A two-byte command, `IAC <code>`.
     Command(Command),
     /// A negotiation sent as is, bypassing the RFC 1143 table: use it to
-    /// send an [`Item::Reply`].
+    /// send the `reply` of an [`Item::Negotiation`].
     Negotiation(Negotiation),
     /// Ask for an option through the RFC 1143 table (`WILL` for
     /// [`Side::Local`], `DO` for [`Side::Remote`]); sends nothing if the

@@ -9,8 +9,8 @@ use telnet_proto::{Command, Negotiation, Side, TelnetOption};
 /// [`Bytes`], so an item can be kept, sent to another task, or held across
 /// an `.await`. [`TelnetCodec`](crate::TelnetCodec) yields every variant;
 /// [`Telnet::next_event`](crate::Telnet::next_event) yields all but
-/// [`Item::Data`] (which goes to the read methods) and [`Item::Reply`]
-/// (which the session sends itself).
+/// [`Item::Data`] (which goes to the read methods), and sends the reply of
+/// an [`Item::Negotiation`] itself.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
 pub enum Item {
@@ -18,20 +18,21 @@ pub enum Item {
     Data(Bytes),
     /// A two-byte command such as `IAC AYT`, or an unknown one.
     Command(Command),
-    /// A negotiation the peer sent (already handled by the RFC 1143 table
-    /// unless negotiation is manual).
-    Negotiation(Negotiation),
-    /// A negotiation the session decided to send in answer: write it to the
-    /// peer (with the codec: send [`Frame::Negotiation`](crate::Frame::Negotiation)).
-    Reply(Negotiation),
-    /// A side of an option was turned on or off by the peer's negotiation.
-    OptionChanged {
-        /// The option.
-        option: TelnetOption,
-        /// Which end of the connection.
-        side: Side,
-        /// Whether it is now on.
-        enabled: bool,
+    /// A negotiation the peer sent, and what the RFC 1143 table did about
+    /// it (both `None` when negotiation is manual).
+    Negotiation {
+        /// The negotiation the peer sent.
+        received: Negotiation,
+        /// The answer the session decided on. With the codec, send it
+        /// ([`Frame::Negotiation`](crate::Frame::Negotiation)), in order
+        /// with your other output; [`Telnet`](crate::Telnet) has sent it
+        /// already.
+        reply: Option<Negotiation>,
+        /// `Some(true)` when the option turned on, `Some(false)` when it
+        /// turned off, on the side given by
+        /// [`Verb::received_side`](telnet_proto::Verb::received_side)
+        /// (see [`Item::option_change`]); `None` when nothing changed.
+        changed: Option<bool>,
     },
     /// A complete subnegotiation with its unescaped payload.
     Subnegotiation {
@@ -66,6 +67,31 @@ pub enum Item {
 }
 
 impl Item {
+    /// For a negotiation that turned an option on or off: the option, the
+    /// side it is on, and whether it is now on.
+    ///
+    /// ```
+    /// use telnet_proto::{Negotiation, Side, TelnetOption, Verb};
+    /// use telnet_tokio::Item;
+    ///
+    /// let item = Item::Negotiation {
+    ///     received: Negotiation::new(Verb::Will, TelnetOption::ECHO),
+    ///     reply: Some(Negotiation::new(Verb::Do, TelnetOption::ECHO)),
+    ///     changed: Some(true),
+    /// };
+    /// assert_eq!(item.option_change(), Some((TelnetOption::ECHO, Side::Remote, true)));
+    /// ```
+    pub fn option_change(&self) -> Option<(TelnetOption, Side, bool)> {
+        match *self {
+            Item::Negotiation {
+                received,
+                changed: Some(enabled),
+                ..
+            } => Some((received.option, received.verb.received_side(), enabled)),
+            _ => None,
+        }
+    }
+
     /// The owned form of a core event that borrows nothing but static or
     /// session data; `data` turns a data slice into [`Bytes`].
     pub(crate) fn from_event(
@@ -76,16 +102,14 @@ impl Item {
         Some(match *event {
             Event::Data(bytes) => Item::Data(data(bytes)),
             Event::Command(c) => Item::Command(c),
-            Event::Negotiation(n) => Item::Negotiation(n),
-            Event::Reply(n) => Item::Reply(n),
-            Event::OptionChanged {
-                option,
-                side,
-                enabled,
-            } => Item::OptionChanged {
-                option,
-                side,
-                enabled,
+            Event::Negotiation {
+                received,
+                reply,
+                changed,
+            } => Item::Negotiation {
+                received,
+                reply,
+                changed,
             },
             Event::Subnegotiation { option, payload } => Item::Subnegotiation {
                 option,

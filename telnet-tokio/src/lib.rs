@@ -76,7 +76,7 @@
 //! A session holds no heap buffer while idle: reads use a buffer on the
 //! stack of the poll (8 KiB), and the data, output and subnegotiation
 //! buffers are freed once empty. An idle `Telnet<TcpStream>` is the core
-//! session (1368 bytes with the default 1024-byte subnegotiation buffer)
+//! session (1360 bytes with the default 1024-byte subnegotiation buffer)
 //! plus some 200 bytes of bookkeeping and the socket; the kernel's socket
 //! buffers come on top and are not counted in the process's memory.
 //!

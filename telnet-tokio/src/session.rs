@@ -886,8 +886,8 @@ impl<S> Telnet<S> {
             let mut stop = None;
             while let Some(event) = feed.poll_event() {
                 match event {
-                    Event::Negotiation(n) if self.st.callback.is_some() => {
-                        stop = Some((n, feed.consumed()));
+                    Event::Negotiation { received, .. } if self.st.callback.is_some() => {
+                        stop = Some((received, feed.consumed()));
                         break;
                     }
                     Event::CompressionStart { option, rest } => {
@@ -900,7 +900,11 @@ impl<S> Telnet<S> {
             }
             let (n, used) = stop?;
             tracing::debug!(target: "telnet_tokio", "received {n}");
-            self.st.push_event(Item::Negotiation(n));
+            self.st.push_event(Item::Negotiation {
+                received: n,
+                reply: None,
+                changed: None,
+            });
             if let Some(callback) = self.st.callback.as_mut() {
                 if let Some(reply) = callback(n, &mut self.session) {
                     tracing::debug!(target: "telnet_tokio", "send {reply}");
@@ -974,9 +978,21 @@ impl State {
                 }
                 self.cooked.extend_from_slice(data);
             }
-            Event::Reply(n) => {
-                tracing::debug!(target: "telnet_tokio", "send {n}");
-                self.out.extend_from_slice(&n.to_bytes());
+            Event::Negotiation {
+                received,
+                reply,
+                changed,
+            } => {
+                tracing::debug!(target: "telnet_tokio", "received {received}");
+                if let Some(reply) = reply {
+                    tracing::debug!(target: "telnet_tokio", "send {reply}");
+                    self.out.extend_from_slice(&reply.to_bytes());
+                }
+                self.push_event(Item::Negotiation {
+                    received,
+                    reply,
+                    changed,
+                });
             }
             Event::Subnegotiation { option, payload } => {
                 tracing::debug!(target: "telnet_tokio", "received SB {option} ({} bytes)", payload.len());

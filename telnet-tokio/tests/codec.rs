@@ -39,10 +39,16 @@ fn decode_all(codec: &mut TelnetCodec, chunks: &[&[u8]]) -> Vec<Item> {
 fn expected() -> Vec<Item> {
     vec![
         Item::Data(Bytes::from_static(b"Hello \xff world\r\n")),
-        Item::Negotiation(Negotiation::new(Verb::Do, TelnetOption::TTYPE)),
-        Item::Reply(Negotiation::new(Verb::Wont, TelnetOption::TTYPE)),
-        Item::Negotiation(Negotiation::new(Verb::Will, TelnetOption::ECHO)),
-        Item::Reply(Negotiation::new(Verb::Dont, TelnetOption::ECHO)),
+        Item::Negotiation {
+            received: Negotiation::new(Verb::Do, TelnetOption::TTYPE),
+            reply: Some(Negotiation::new(Verb::Wont, TelnetOption::TTYPE)),
+            changed: None,
+        },
+        Item::Negotiation {
+            received: Negotiation::new(Verb::Will, TelnetOption::ECHO),
+            reply: Some(Negotiation::new(Verb::Dont, TelnetOption::ECHO)),
+            changed: None,
+        },
         Item::Subnegotiation {
             option: TelnetOption::NAWS,
             payload: Bytes::from_static(b"\x00\x50\xff\x18"),
@@ -199,7 +205,9 @@ async fn framed_talks_to_a_telnet_session() {
     let mut line = Vec::new();
     while let Some(item) = server.next().await {
         match item.unwrap() {
-            Item::Reply(n) => server.send(Frame::Negotiation(n)).await.unwrap(),
+            Item::Negotiation { reply: Some(n), .. } => {
+                server.send(Frame::Negotiation(n)).await.unwrap()
+            }
             Item::Subnegotiation {
                 option: TelnetOption::NAWS,
                 payload,

@@ -279,17 +279,21 @@ async fn enable_and_disable_follow_rfc_1143() {
         .await
         .unwrap();
     let mut events = Vec::new();
-    while events.len() < 3 {
+    while events.len() < 2 {
         events.push(t.next_event().await.unwrap());
     }
     assert_eq!(
+        events[0].option_change(),
+        Some((TelnetOption::NAWS, Side::Remote, true))
+    );
+    assert_eq!(
         events,
         [
-            Item::Negotiation(Negotiation::new(Verb::Will, TelnetOption::NAWS)),
-            Item::OptionChanged {
-                option: TelnetOption::NAWS,
-                side: Side::Remote,
-                enabled: true
+            // The answer to our DO: nothing to send back.
+            Item::Negotiation {
+                received: Negotiation::new(Verb::Will, TelnetOption::NAWS),
+                reply: None,
+                changed: Some(true),
             },
             Item::Subnegotiation {
                 option: TelnetOption::NAWS,

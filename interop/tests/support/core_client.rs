@@ -166,17 +166,25 @@ impl CoreClient {
         while let Some(event) = feed.poll_event() {
             match event {
                 Event::Data(bytes) => self.data.extend_from_slice(bytes),
-                Event::Reply(n) => replies.extend_from_slice(&n.to_bytes()),
-                Event::OptionChanged {
-                    option: TelnetOption::NAWS,
-                    side: Side::Local,
-                    enabled: true,
+                Event::Negotiation {
+                    received,
+                    reply,
+                    changed,
                 } => {
-                    let (w, h) = WINDOW;
-                    let payload = [(w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8];
-                    let mut sb = [0u8; 32];
-                    let n = encode::subnegotiation(TelnetOption::NAWS, &payload, &mut sb).unwrap();
-                    replies.extend_from_slice(&sb[..n]);
+                    if let Some(reply) = reply {
+                        replies.extend_from_slice(&reply.to_bytes());
+                    }
+                    let side = received.verb.received_side();
+                    if (received.option, side, changed)
+                        == (TelnetOption::NAWS, Side::Local, Some(true))
+                    {
+                        let (w, h) = WINDOW;
+                        let payload = [(w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8];
+                        let mut sb = [0u8; 32];
+                        let n =
+                            encode::subnegotiation(TelnetOption::NAWS, &payload, &mut sb).unwrap();
+                        replies.extend_from_slice(&sb[..n]);
+                    }
                 }
                 Event::Subnegotiation {
                     option: TelnetOption::TTYPE,

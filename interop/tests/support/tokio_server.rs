@@ -79,24 +79,21 @@ async fn serve(stream: tokio::net::TcpStream) -> Report {
                 Err(e) => return Err(e),
             };
             while let Some(item) = t.try_next_event() {
-                match item {
-                    Item::OptionChanged {
-                        option: Opt::TTYPE,
-                        side: Side::Remote,
-                        enabled: true,
-                    } => t.send_subnegotiation(Opt::TTYPE, &[1]).await?,
-                    Item::OptionChanged {
-                        option: Opt::CHARSET,
-                        side: Side::Local,
-                        enabled: true,
-                    } => {
+                match (item.option_change(), item) {
+                    (Some((Opt::TTYPE, Side::Remote, true)), _) => {
+                        t.send_subnegotiation(Opt::TTYPE, &[1]).await?
+                    }
+                    (Some((Opt::CHARSET, Side::Local, true)), _) => {
                         // REQUEST ";UTF-8": only the WILL side may ask (RFC 2066).
                         t.send_subnegotiation(Opt::CHARSET, b"\x01;UTF-8").await?
                     }
-                    Item::Subnegotiation {
-                        option: Opt::TTYPE,
-                        payload,
-                    } => {
+                    (
+                        _,
+                        Item::Subnegotiation {
+                            option: Opt::TTYPE,
+                            payload,
+                        },
+                    ) => {
                         let name = payload.get(1..).unwrap_or_default().to_vec();
                         let repeated = report.ttypes.last() == Some(&name);
                         report.ttypes.push(name);
@@ -105,14 +102,20 @@ async fn serve(stream: tokio::net::TcpStream) -> Report {
                             t.send_subnegotiation(Opt::TTYPE, &[1]).await?;
                         }
                     }
-                    Item::Subnegotiation {
-                        option: Opt::NAWS,
-                        payload,
-                    } => report.naws.push(payload.to_vec()),
-                    Item::Subnegotiation {
-                        option: Opt::CHARSET,
-                        payload,
-                    } => report.charset.push(payload.to_vec()),
+                    (
+                        _,
+                        Item::Subnegotiation {
+                            option: Opt::NAWS,
+                            payload,
+                        },
+                    ) => report.naws.push(payload.to_vec()),
+                    (
+                        _,
+                        Item::Subnegotiation {
+                            option: Opt::CHARSET,
+                            payload,
+                        },
+                    ) => report.charset.push(payload.to_vec()),
                     _ => {}
                 }
             }

@@ -12,10 +12,10 @@
 //! ```
 //!
 //! The core does this itself; this module only documents it. A received
-//! `DO TIMING-MARK` is answered with an [`Event::Reply`]: `WILL` if the
-//! policy allows TIMING-MARK on our side, `WONT` otherwise, in order
-//! with the surrounding data, and every time (it is never "already on").
-//! No [`Event::OptionChanged`] follows and
+//! `DO TIMING-MARK` gets a `reply` in its [`Event::Negotiation`]: `WILL`
+//! if the policy allows TIMING-MARK on our side, `WONT` otherwise, in
+//! order with the surrounding data, and every time (it is never "already
+//! on"). Its `changed` is always `None` and
 //! [`Session::is_enabled`](crate::Session::is_enabled) stays `false`.
 //! [`Session::enable`](crate::Session::enable) for the remote side returns
 //! `DO TIMING-MARK` on every call, so each call asks for a new mark; the
@@ -30,10 +30,10 @@
 //! for _ in 0..2 {
 //!     let mut feed = session.feed(b"\xff\xfd\x06");
 //!     while let Some(event) = feed.poll_event() {
-//!         if let Event::Reply(n) = event {
-//!             replies.push(n);
+//!         if let Event::Negotiation { reply, changed, .. } = event {
+//!             replies.extend(reply);
+//!             assert_eq!(changed, None);
 //!         }
-//!         assert!(!matches!(event, Event::OptionChanged { .. }));
 //!     }
 //! }
 //! let will = Negotiation::new(Verb::Will, TelnetOption::TIMING_MARK);
@@ -46,8 +46,6 @@
 //! assert_eq!(session.enable(Side::Remote, TelnetOption::TIMING_MARK), Some(ask));
 //! ```
 //!
-//! [`Event::Reply`]: crate::Event::Reply
-//! [`Event::OptionChanged`]: crate::Event::OptionChanged
 //! [`Event::Negotiation`]: crate::Event::Negotiation
 
 use crate::TelnetOption;

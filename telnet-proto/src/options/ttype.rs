@@ -219,8 +219,8 @@ impl Name {
 /// The server's side of terminal-type cycling (RFC 1091 with MTTS).
 ///
 /// Send `SEND` once the client's TTYPE is on (the
-/// [`OptionChanged`](crate::Event::OptionChanged) event for
-/// [`Side::Remote`](crate::Side::Remote)), give every `IS` name to
+/// [`Event::Negotiation`](crate::Event::Negotiation) for the client's
+/// `WILL TTYPE` has `changed: Some(true)`), give every `IS` name to
 /// [`handle_is`](Self::handle_is), and send `SEND` again while it answers
 /// [`Next::SendAgain`]. It stops when a name repeats (the previous one, as
 /// RFC 1091 has the client signal the end, or the first one, for clients

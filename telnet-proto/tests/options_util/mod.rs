@@ -17,18 +17,25 @@ pub enum Ev {
     Other(String),
 }
 
-pub fn owned(event: Event<'_, '_>) -> Ev {
+/// The owned form of an event. A negotiation becomes up to three entries,
+/// in the order an application acts on them: what was received, the reply
+/// to send, the state change.
+pub fn owned(event: Event<'_, '_>) -> Vec<Ev> {
     match event {
-        Event::Data(bytes) => Ev::Data(bytes.to_vec()),
-        Event::Negotiation(n) => Ev::Neg(n),
-        Event::Reply(n) => Ev::Reply(n),
-        Event::OptionChanged {
-            option,
-            side,
-            enabled,
-        } => Ev::Changed(option, side, enabled),
-        Event::Subnegotiation { option, payload } => Ev::Sb(option, payload.to_vec()),
-        other => Ev::Other(format!("{other:?}")),
+        Event::Data(bytes) => vec![Ev::Data(bytes.to_vec())],
+        Event::Negotiation {
+            received,
+            reply,
+            changed,
+        } => {
+            let mut evs = vec![Ev::Neg(received)];
+            evs.extend(reply.map(Ev::Reply));
+            let side = received.verb.received_side();
+            evs.extend(changed.map(|on| Ev::Changed(received.option, side, on)));
+            evs
+        }
+        Event::Subnegotiation { option, payload } => vec![Ev::Sb(option, payload.to_vec())],
+        other => vec![Ev::Other(format!("{other:?}"))],
     }
 }
 
@@ -39,9 +46,11 @@ pub fn run<const N: usize>(session: &mut Session<N>, chunks: &[&[u8]]) -> Vec<Ev
     for chunk in chunks {
         let mut feed = session.feed(chunk);
         while let Some(event) = feed.poll_event() {
-            match (out.last_mut(), owned(event)) {
-                (Some(Ev::Data(prev)), Ev::Data(next)) => prev.extend_from_slice(&next),
-                (_, ev) => out.push(ev),
+            for ev in owned(event) {
+                match (out.last_mut(), ev) {
+                    (Some(Ev::Data(prev)), Ev::Data(next)) => prev.extend_from_slice(&next),
+                    (_, ev) => out.push(ev),
+                }
             }
         }
     }

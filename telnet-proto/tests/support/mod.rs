@@ -37,26 +37,34 @@ fn push(out: &mut Vec<Ev>, ev: Ev) {
     out.push(ev);
 }
 
-pub fn owned(event: Event<'_, '_>) -> Ev {
-    match event {
+/// The owned form of an event. A negotiation becomes up to three entries,
+/// in the order an application acts on them: what was received, the reply
+/// to send, the state change.
+pub fn owned(event: Event<'_, '_>) -> Vec<Ev> {
+    let ev = match event {
         Event::Data(bytes) => {
             assert!(!bytes.is_empty(), "empty Data event");
             Ev::Data(bytes.to_vec())
         }
         Event::Command(c) => Ev::Cmd(c),
-        Event::Negotiation(n) => Ev::Neg(n),
-        Event::Reply(n) => Ev::Reply(n),
-        Event::OptionChanged {
-            option,
-            side,
-            enabled,
-        } => Ev::Changed(option, side, enabled),
+        Event::Negotiation {
+            received,
+            reply,
+            changed,
+        } => {
+            let mut evs = vec![Ev::Neg(received)];
+            evs.extend(reply.map(Ev::Reply));
+            let side = received.verb.received_side();
+            evs.extend(changed.map(|on| Ev::Changed(received.option, side, on)));
+            return evs;
+        }
         Event::Subnegotiation { option, payload } => Ev::Sb(option, payload.to_vec()),
         Event::SubnegotiationOverflow { option, len } => Ev::Overflow(option, len),
         Event::SubnegotiationAborted { option, len } => Ev::Aborted(option, len),
         Event::CompressionStart { option, rest } => Ev::Compressed(option, rest.to_vec()),
         other => panic!("unexpected event {other:?}"),
-    }
+    };
+    vec![ev]
 }
 
 /// Feeds `chunks` in order and returns the events, adjacent data merged.
@@ -73,11 +81,12 @@ pub fn run<const N: usize>(session: &mut Session<N>, chunks: &[&[u8]]) -> Vec<Ev
         }
         let mut feed = session.feed(chunk);
         while let Some(event) = feed.poll_event() {
-            let ev = owned(event);
-            let is_compressed = matches!(ev, Ev::Compressed(..));
-            push(&mut out, ev);
-            if is_compressed {
-                compressed = Some(out.len() - 1);
+            for ev in owned(event) {
+                let is_compressed = matches!(ev, Ev::Compressed(..));
+                push(&mut out, ev);
+                if is_compressed {
+                    compressed = Some(out.len() - 1);
+                }
             }
         }
         if compressed.is_none() {
