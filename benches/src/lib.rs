@@ -195,6 +195,17 @@ pub mod ours {
         run(&mut session(), input, chunk, &mut tally);
         tally
     }
+
+    /// As [`parse`], with [`Newline::Raw`](telnet_proto::Newline::Raw):
+    /// `CR NUL` delivered as received, as libtelnet and libmudtelnet do.
+    /// The difference from [`parse`] is the cost of NVT end-of-line
+    /// handling, which neither of the other parsers does.
+    pub fn parse_raw(input: &[u8], chunk: usize) -> Tally {
+        let mut tally = Tally::default();
+        let config = session_config().newline(telnet_proto::Newline::Raw);
+        run(&mut Session::new(config), input, chunk, &mut tally);
+        tally
+    }
 }
 
 /// The `libmudtelnet` crate.

@@ -277,6 +277,11 @@ fn libtelnet_does_the_same_job_as_our_session() {
             assert_eq!(c.subnegotiations, r.subnegotiations, "{name} / {chunk}");
             assert_eq!(c.sb_bytes, r.sb_bytes, "{name} / {chunk}");
             assert_eq!(digest(&c), digest(&r), "{name} / {chunk}: replies");
+            // Without NVT end-of-line handling, the data is byte for byte
+            // libtelnet's too.
+            let raw = ours::parse_raw(&bytes, chunk);
+            assert_eq!(c.data, raw.data, "{name} / {chunk}: raw");
+            assert_eq!(digest(&c), digest(&raw), "{name} / {chunk}: raw replies");
         }
     }
 }

@@ -7,7 +7,7 @@
 //!   servers alike: `read_until`, `read_all`, `read_some`,
 //!   `read_very_eager`, `read_eager`, `read_lazy`, `read_very_lazy`,
 //!   `read_sb_data`, `expect` with [`regex::bytes`], `write`, `write_text`,
-//!   option control and subnegotiations; plus [`AsyncRead`](tokio::io::AsyncRead)
+//!   `interact`, option control and subnegotiations; plus [`AsyncRead`](tokio::io::AsyncRead)
 //!   and [`AsyncWrite`](tokio::io::AsyncWrite) for the decoded data. The
 //!   negotiation replies the core decides on are written while reading,
 //!   without the application asking. Every read method is cancel-safe.

@@ -692,6 +692,71 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
         Ok(())
     }
 
+    /// Connects a user to the connection, both directions at once, until
+    /// either side closes: telnetlib's `interact`, over any async reader
+    /// and writer (`tokio::io::stdin()` and `stdout()` for a terminal).
+    ///
+    /// What `input` yields is sent as text (`\n` becomes CR LF: telnetlib
+    /// sent a bare LF; a CR at the end of one read waits for the next, so a
+    /// CR LF split between reads is still one newline). Received data is
+    /// written to `output` and flushed as it arrives. Returns `Ok(())` when
+    /// `input` ends (the connection stays open: its end is not passed on)
+    /// or when the peer closes the connection. The session's timeout does
+    /// not apply: either side may stay silent for as long as it likes.
+    ///
+    /// Cancel safety: not cancel-safe. Dropped while it waits, nothing is
+    /// lost; dropped while it writes, a CR held back at the end of a read
+    /// is lost, and the rest of a write stays queued as with
+    /// [`write`](Self::write).
+    ///
+    /// ```no_run
+    /// # async fn f() -> telnet_tokio::Result<()> {
+    /// let mut telnet = telnet_tokio::Telnet::connect(("127.0.0.1", 23)).await?;
+    /// telnet.interact(tokio::io::stdin(), tokio::io::stdout()).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn interact<R, W>(&mut self, mut input: R, mut output: W) -> Result<()>
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut buf = vec![0u8; 4096];
+        let mut held_cr = false;
+        loop {
+            tokio::select! {
+                read = input.read(&mut buf) => {
+                    let n = read?;
+                    if n == 0 {
+                        if held_cr {
+                            self.write_text(b"\r").await?;
+                        }
+                        return Ok(());
+                    }
+                    let mut text = Vec::with_capacity(n + 1);
+                    if core::mem::take(&mut held_cr) {
+                        text.push(b'\r');
+                    }
+                    text.extend_from_slice(&buf[..n]);
+                    if text.last() == Some(&b'\r') {
+                        text.pop();
+                        held_cr = true;
+                    }
+                    self.write_text(&text).await?;
+                }
+                data = self.read_some_timeout(None) => {
+                    let data = data?;
+                    if data.is_empty() {
+                        return Ok(());
+                    }
+                    output.write_all(&data).await?;
+                    output.flush().await?;
+                }
+            }
+        }
+    }
+
     fn queue_text(&mut self, text: &[u8]) {
         let out = &mut self.st.out;
         let start = out.len();

@@ -408,3 +408,54 @@ async fn typed_options_are_framed_and_escaped() {
         b"\xff\xfa\x1f\xff\xff\xff\xff\x00\x18\xff\xf0\xff\xfa\x18\x00xterm\xff\xf0"
     );
 }
+
+/// Reads from `peer` until `want` bytes came.
+async fn read_n(peer: &mut DuplexStream, want: usize) -> Vec<u8> {
+    let mut got = vec![0u8; want];
+    peer.read_exact(&mut got).await.unwrap();
+    got
+}
+
+#[tokio::test(start_paused = true)]
+async fn interact_relays_both_ways_until_the_peer_closes() {
+    let (mut t, mut peer) = pair();
+    let (mut keyboard, input) = duplex(1024);
+    let (output, mut screen) = duplex(1024);
+    let session = tokio::spawn(async move {
+        let result = t.interact(input, output).await;
+        (t, result)
+    });
+    peer.write_all(b"login: \xff\xfb\x01").await.unwrap();
+    // The server's WILL ECHO is refused; the data reaches the screen.
+    assert_eq!(read_n(&mut peer, 3).await, b"\xff\xfe\x01");
+    let mut seen = [0u8; 7];
+    screen.read_exact(&mut seen).await.unwrap();
+    assert_eq!(&seen, b"login: ");
+    // A newline split between two reads as CR | LF is one CR LF; a lone
+    // LF becomes CR LF; 0xFF is doubled.
+    keyboard.write_all(b"me\r").await.unwrap();
+    tokio::time::sleep(SEC).await;
+    keyboard.write_all(b"\n\xff\n").await.unwrap();
+    assert_eq!(read_n(&mut peer, 8).await, b"me\r\n\xff\xff\r\n");
+    // Minutes of silence are fine (no timeout applies).
+    tokio::time::sleep(SEC * 600).await;
+    peer.write_all(b"bye\r\n").await.unwrap();
+    drop(peer);
+    let (_, result) = session.await.unwrap();
+    result.unwrap();
+    let mut rest = Vec::new();
+    screen.read_to_end(&mut rest).await.unwrap();
+    assert_eq!(rest, b"bye\r\n");
+}
+
+#[tokio::test(start_paused = true)]
+async fn interact_returns_when_the_input_ends_and_keeps_the_connection() {
+    let (mut t, mut peer) = pair();
+    let (output, _screen) = duplex(1024);
+    // A final CR is sent as CR NUL once the input ends.
+    t.interact(&b"quit\r"[..], output).await.unwrap();
+    assert_eq!(read_n(&mut peer, 6).await, b"quit\r\0");
+    // The connection is still usable.
+    t.write_text("more\n").await.unwrap();
+    assert_eq!(read_n(&mut peer, 6).await, b"more\r\n");
+}
