@@ -3,9 +3,11 @@
 //! `cargo bench -p telnet-benches --bench alloc` prints, for each corpus
 //! and chunk size, how many allocations each Rust parser made, and exits
 //! with an error if the core (`telnet-proto`) made any. The adapters are
-//! measured where they exist: telnet-tokio's `TelnetCodec` decoding
-//! through a reused `BytesMut`. libtelnet allocates through C's `malloc`,
-//! which this allocator does not see.
+//! measured too: telnet-tokio's `TelnetCodec` decoding through a reused
+//! `BytesMut`, and telnet-std's `Telnet` reading with `read_some` from an
+//! in-memory stream (each call returns a new `Vec`, as telnetlib's
+//! `read_some` returns a new `bytes`). libtelnet allocates through C's
+//! `malloc`, which this allocator does not see.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
@@ -86,10 +88,54 @@ fn tokio_codec(input: &[u8], chunk: usize) -> u64 {
     items
 }
 
+/// An in-memory connection: reads hand out `input` `chunk` bytes at a
+/// time, writes are dropped.
+struct Replay<'a> {
+    input: &'a [u8],
+    chunk: usize,
+}
+
+impl std::io::Read for Replay<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.chunk.min(buf.len()).min(self.input.len());
+        buf[..n].copy_from_slice(&self.input[..n]);
+        self.input = &self.input[n..];
+        Ok(n)
+    }
+}
+
+impl std::io::Write for Replay<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads `input` through telnet-std's `Telnet::read_some`, the stream
+/// giving `chunk` bytes per read; returns the number of calls. Only the
+/// reading is counted: the session is built before.
+fn std_reads(input: &[u8], chunk: usize) -> (u64, u64, u64) {
+    let stream = telnet_std::AssumeReady(Replay { input, chunk });
+    let mut telnet = telnet_std::Builder::new()
+        .policy(telnet_benches::policy())
+        .build(stream)
+        .expect("nothing to send at the start");
+    count(|| {
+        let mut reads = 0;
+        while !telnet.read_some().expect("the corpora read").is_empty() {
+            reads += 1;
+        }
+        reads
+    })
+}
+
 fn main() -> ExitCode {
     let mut core_allocations = 0;
-    println!("| corpus | chunk | telnet-proto allocations | telnet-tokio codec allocations (per item) | libmudtelnet allocations (bytes) |");
-    println!("|---|---:|---:|---:|---:|");
+    println!("| corpus | chunk | telnet-proto allocations | telnet-tokio codec allocations (per item) | telnet-std `read_some` allocations (per call) | libmudtelnet allocations (bytes) |");
+    println!("|---|---:|---:|---:|---:|---:|");
     for corpus in Corpus::ALL {
         let bytes = corpus.generate();
         for chunk in [4096, 64] {
@@ -98,11 +144,13 @@ fn main() -> ExitCode {
             assert_eq!(tally.anomalies, 0);
             let (mud_n, mud_bytes, _) = count(|| mud::parse(&bytes, chunk));
             let (tokio_n, _, items) = count(|| tokio_codec(&bytes, chunk));
+            let (std_n, _, reads) = std_reads(&bytes, chunk);
             core_allocations += ours_n;
             println!(
-                "| {} | {chunk} | {ours_n} | {tokio_n} ({:.2}) | {mud_n} ({:.1} MiB) |",
+                "| {} | {chunk} | {ours_n} | {tokio_n} ({:.2}) | {std_n} ({:.2}) | {mud_n} ({:.1} MiB) |",
                 corpus.name(),
                 tokio_n as f64 / items.max(1) as f64,
+                std_n as f64 / reads.max(1) as f64,
                 mud_bytes as f64 / f64::from(1 << 20)
             );
         }
@@ -112,14 +160,14 @@ fn main() -> ExitCode {
     let (storm_n, _, _) = count(|| storm::ours(&storm_bytes, 4096));
     core_allocations += storm_n;
     let (storm_mud, _, _) = count(|| storm::mud(&storm_bytes, 4096));
-    println!("| negotiation storm (1M) | 4096 | {storm_n} | – | {storm_mud} |");
+    println!("| negotiation storm (1M) | 4096 | {storm_n} | – | – | {storm_mud} |");
 
     let src = Corpus::Binary.generate_sized(1 << 20);
     let mut dst = vec![0u8; 2 * src.len()];
     let (encode_n, _, _) =
         count(|| encode::data(&src, &mut dst).unwrap() + encode::text(&src, &mut dst).unwrap());
     core_allocations += encode_n;
-    println!("| encode 1 MiB (data + text) | – | {encode_n} | – | – |");
+    println!("| encode 1 MiB (data + text) | – | {encode_n} | – | – | – |");
 
     println!();
     if core_allocations == 0 {

@@ -1365,6 +1365,9 @@ impl Core {
 
     /// Parses plain Telnet; returns where compression starts, if it does.
     fn parse(&mut self, input: &[u8]) -> Option<usize> {
+        // The data in `input` is at most as long as `input`: one
+        // allocation here instead of a doubling for each data event.
+        self.cooked.reserve(input.len());
         let mut pos = 0;
         loop {
             let Core {
@@ -1406,7 +1409,16 @@ impl Core {
                             "RCVD {}",
                             describe_subnegotiation(option, payload)
                         );
-                        *sb = Some((option, payload.to_vec()));
+                        // The previous payload's buffer is reused unless
+                        // the application took it.
+                        match sb {
+                            Some((last, buf)) => {
+                                *last = option;
+                                buf.clear();
+                                buf.extend_from_slice(payload);
+                            }
+                            None => *sb = Some((option, payload.to_vec())),
+                        }
                         action = Some(Owned::Subnegotiation(option));
                         break;
                     }
