@@ -4,9 +4,9 @@
 //! and chunk size, how many allocations each Rust parser made, and exits
 //! with an error if the core (`telnet-proto`) made any. The adapters are
 //! measured too: telnet-tokio's `TelnetCodec` decoding through a reused
-//! `BytesMut`, and telnet-std's `Telnet` reading with `read_some` from an
-//! in-memory stream (each call returns a new `Vec`, as telnetlib's
-//! `read_some` returns a new `bytes`). libtelnet allocates through C's
+//! `BytesMut`, and the `Telnet` sessions of telnet-std and telnet-tokio
+//! reading with `read_some` from an in-memory stream (each call returns a
+//! new `Vec`, as telnetlib's `read_some` returns a new `bytes`). libtelnet allocates through C's
 //! `malloc`, which this allocator does not see.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -114,6 +114,68 @@ impl std::io::Write for Replay<'_> {
     }
 }
 
+impl tokio::io::AsyncRead for Replay<'_> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let n = self.chunk.min(buf.remaining()).min(self.input.len());
+        buf.put_slice(&self.input[..n]);
+        self.input = &self.input[n..];
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncWrite for Replay<'_> {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// Reads `input` through telnet-tokio's `Telnet::read_some`, as
+/// [`std_reads`] does; returns allocations, bytes and calls. The runtime
+/// and the session are built before counting starts.
+fn tokio_reads(input: &[u8], chunk: usize) -> (u64, u64, u64) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
+    let config = ours::session_config();
+    let mut telnet = telnet_tokio::Telnet::with_config(Replay { input, chunk }, config);
+    count(|| {
+        runtime.block_on(async {
+            let mut reads = 0;
+            while !telnet
+                .read_some()
+                .await
+                .expect("the corpora read")
+                .is_empty()
+            {
+                reads += 1;
+            }
+            reads
+        })
+    })
+}
+
 /// Reads `input` through telnet-std's `Telnet::read_some`, the stream
 /// giving `chunk` bytes per read; returns the number of calls. Only the
 /// reading is counted: the session is built before.
@@ -134,8 +196,8 @@ fn std_reads(input: &[u8], chunk: usize) -> (u64, u64, u64) {
 
 fn main() -> ExitCode {
     let mut core_allocations = 0;
-    println!("| corpus | chunk | telnet-proto allocations | telnet-tokio codec allocations (per item) | telnet-std `read_some` allocations (per call) | libmudtelnet allocations (bytes) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| corpus | chunk | telnet-proto allocations | telnet-tokio codec allocations (per item) | telnet-std `read_some` allocations (per call) | telnet-tokio `read_some` allocations (per call) | libmudtelnet allocations (bytes) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for corpus in Corpus::ALL {
         let bytes = corpus.generate();
         for chunk in [4096, 64] {
@@ -145,12 +207,14 @@ fn main() -> ExitCode {
             let (mud_n, mud_bytes, _) = count(|| mud::parse(&bytes, chunk));
             let (tokio_n, _, items) = count(|| tokio_codec(&bytes, chunk));
             let (std_n, _, reads) = std_reads(&bytes, chunk);
+            let (async_n, _, async_reads) = tokio_reads(&bytes, chunk);
             core_allocations += ours_n;
             println!(
-                "| {} | {chunk} | {ours_n} | {tokio_n} ({:.2}) | {std_n} ({:.2}) | {mud_n} ({:.1} MiB) |",
+                "| {} | {chunk} | {ours_n} | {tokio_n} ({:.2}) | {std_n} ({:.2}) | {async_n} ({:.2}) | {mud_n} ({:.1} MiB) |",
                 corpus.name(),
                 tokio_n as f64 / items.max(1) as f64,
                 std_n as f64 / reads.max(1) as f64,
+                async_n as f64 / async_reads.max(1) as f64,
                 mud_bytes as f64 / f64::from(1 << 20)
             );
         }
@@ -160,14 +224,14 @@ fn main() -> ExitCode {
     let (storm_n, _, _) = count(|| storm::ours(&storm_bytes, 4096));
     core_allocations += storm_n;
     let (storm_mud, _, _) = count(|| storm::mud(&storm_bytes, 4096));
-    println!("| negotiation storm (1M) | 4096 | {storm_n} | – | – | {storm_mud} |");
+    println!("| negotiation storm (1M) | 4096 | {storm_n} | – | – | – | {storm_mud} |");
 
     let src = Corpus::Binary.generate_sized(1 << 20);
     let mut dst = vec![0u8; 2 * src.len()];
     let (encode_n, _, _) =
         count(|| encode::data(&src, &mut dst).unwrap() + encode::text(&src, &mut dst).unwrap());
     core_allocations += encode_n;
-    println!("| encode 1 MiB (data + text) | – | {encode_n} | – | – | – |");
+    println!("| encode 1 MiB (data + text) | – | {encode_n} | – | – | – | – |");
 
     println!();
     if core_allocations == 0 {

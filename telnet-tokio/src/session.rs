@@ -31,6 +31,10 @@ const INFLATE_CHUNK: usize = 8 * 1024;
 pub const DEFAULT_OUTPUT_LIMIT: usize = 64 * 1024;
 /// How much [`Telnet::read_very_eager`] collects at most in one call.
 const EAGER_LIMIT: usize = 256 * 1024;
+
+/// The largest output buffer kept after everything in it was sent: room
+/// for dozens of negotiation replies, small beside a session's size.
+const KEEP_OUTPUT_CAPACITY: usize = 256;
 /// The event queue's capacity once [`Telnet::next_event`] turns it on.
 pub const DEFAULT_EVENT_CAPACITY: usize = 64;
 
@@ -797,7 +801,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
             tracing::trace!(target: "telnet_tokio::wire", sent = ?Bytes::copy_from_slice(&pending[..n]));
             self.st.out_head += n;
         }
-        self.st.drop_output();
+        self.st.output_sent();
         Poll::Ready(Ok(()))
     }
 
@@ -946,6 +950,11 @@ impl<S> Telnet<S> {
         mut direct: Option<&mut ReadBuf<'_>>,
     ) -> Option<usize> {
         let total = input.len();
+        if direct.is_none() {
+            // The data in `input` is at most as long as `input`: one
+            // allocation here instead of a doubling for each data event.
+            self.st.cooked.reserve(input.len());
+        }
         loop {
             let mut feed = self.session.feed(input);
             let mut stop = None;
@@ -1016,6 +1025,19 @@ impl State {
 
     fn drop_output(&mut self) {
         self.out = Vec::new();
+        self.out_head = 0;
+    }
+
+    /// Everything queued was sent. A small buffer is kept for the next
+    /// replies (a negotiation-heavy peer would otherwise cost an
+    /// allocation per read); a large one is freed, so that an idle session
+    /// stays small.
+    fn output_sent(&mut self) {
+        if self.out.capacity() > KEEP_OUTPUT_CAPACITY {
+            self.out = Vec::new();
+        } else {
+            self.out.clear();
+        }
         self.out_head = 0;
     }
 
