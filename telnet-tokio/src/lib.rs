@@ -73,9 +73,10 @@
 //!
 //! # Memory and scale
 //!
-//! A session holds no heap buffer while idle: reads use a buffer on the
-//! stack of the poll (8 KiB), and the data, output and subnegotiation
-//! buffers are freed once empty. An idle `Telnet<TcpStream>` is the core
+//! A session holds almost no heap while idle: reads use a buffer on the
+//! stack of the poll (8 KiB), the data and subnegotiation buffers are
+//! freed once empty, and the output buffer is kept only up to 256 bytes
+//! (room for the next negotiation replies). An idle `Telnet<TcpStream>` is the core
 //! session (1360 bytes with the default 1024-byte subnegotiation buffer)
 //! plus some 200 bytes of bookkeeping and the socket; the kernel's socket
 //! buffers come on top and are not counted in the process's memory.
