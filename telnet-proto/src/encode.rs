@@ -320,7 +320,8 @@ pub fn data(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
 /// becomes CR NUL, `\r\n` stays CR LF, and every 0xFF is doubled.
 ///
 /// Each call stands alone: a `\r` at the very end of `src` is taken as bare
-/// (CR NUL), so do not split a `\r\n` between two calls. Use [`data`] in a
+/// (CR NUL), so do not split a `\r\n` between two calls; for text that
+/// comes in pieces, cut it with [`TextPieces`]. Use [`data`] in a
 /// direction where BINARY is on; [`Session::encode_text`](crate::Session::encode_text)
 /// chooses between the two for you.
 pub fn text(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
@@ -336,6 +337,88 @@ pub fn text(src: &[u8], dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
         });
     }
     Ok(text_into(src, dst))
+}
+
+/// Text that arrives in pieces (keyboard input, a pipe), cut so that each
+/// piece can be encoded on its own: a CR that ends one piece is held back
+/// until the next shows whether it starts a CR LF.
+///
+/// [`next`](Self::next) returns, for each piece, a head that completes
+/// the CR held from the previous piece (`"\r\n"` when the piece starts
+/// with LF, whose LF it takes; `"\r"` otherwise; nothing when no CR was
+/// held) and the body, without a final CR, which it holds in turn.
+/// Encode the head, then the body, with [`text`] (or
+/// [`Session::encode_text`](crate::Session::encode_text)); at the end of the
+/// input, encode [`finish`](Self::finish).
+///
+/// ```
+/// use telnet_proto::encode::{self, TextPieces};
+///
+/// let mut pieces = TextPieces::new();
+/// let mut wire = Vec::new();
+/// for piece in [&b"ls\r"[..], b"\nexit\r"] {
+///     let (head, body) = pieces.next(piece);
+///     for part in [head, body] {
+///         let mut buf = [0u8; 16];
+///         let n = encode::text(part, &mut buf).unwrap();
+///         wire.extend_from_slice(&buf[..n]);
+///     }
+/// }
+/// let mut buf = [0u8; 2];
+/// let n = encode::text(pieces.finish(), &mut buf).unwrap();
+/// wire.extend_from_slice(&buf[..n]);
+/// // The CR LF cut between two pieces is one newline; the final CR is bare.
+/// assert_eq!(wire, b"ls\r\nexit\r\0");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct TextPieces {
+    held_cr: bool,
+}
+
+impl TextPieces {
+    /// Nothing held.
+    pub const fn new() -> Self {
+        TextPieces { held_cr: false }
+    }
+
+    /// The head and the body to encode for `piece`, in that order (see the
+    /// type's documentation). An empty piece changes nothing.
+    pub fn next<'a>(&mut self, piece: &'a [u8]) -> (&'static [u8], &'a [u8]) {
+        if piece.is_empty() {
+            return (b"", b"");
+        }
+        let mut body = piece;
+        let head: &'static [u8] = if core::mem::take(&mut self.held_cr) {
+            if let [LF, rest @ ..] = piece {
+                body = rest;
+                b"\r\n"
+            } else {
+                b"\r"
+            }
+        } else {
+            b""
+        };
+        if let [rest @ .., CR] = body {
+            self.held_cr = true;
+            body = rest;
+        }
+        (head, body)
+    }
+
+    /// The input ended: the CR still held, if any (`"\r"`, a bare CR), or
+    /// nothing.
+    pub fn finish(&mut self) -> &'static [u8] {
+        if core::mem::take(&mut self.held_cr) {
+            b"\r"
+        } else {
+            b""
+        }
+    }
+
+    /// Whether a CR is held back.
+    pub const fn is_holding(&self) -> bool {
+        self.held_cr
+    }
 }
 
 /// A two-byte command: `IAC <code>`.

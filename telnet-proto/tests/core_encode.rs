@@ -311,3 +311,42 @@ fn encoders_agree_with_a_byte_loop_at_every_buffer_size() {
         }
     }
 }
+
+/// Text cut into pieces with `TextPieces` encodes as the whole text does,
+/// wherever the cuts fall (a CR LF split between pieces included).
+#[test]
+fn text_pieces_encode_as_the_whole_text_at_every_cut() {
+    fn encoded(src: &[u8]) -> Vec<u8> {
+        let mut buf = vec![0u8; encode::text_len(src)];
+        let n = encode::text(src, &mut buf).unwrap();
+        buf.truncate(n);
+        buf
+    }
+    let inputs: [&[u8]; 6] = [
+        b"ls\r\nexit\r",
+        b"a\r\r\nb\rc\n",
+        b"\r",
+        b"\r\r\r\n\n",
+        b"x\xff\r\n\xff",
+        b"no newline",
+    ];
+    for input in inputs {
+        let whole = encoded(input);
+        let cuts: Vec<Vec<&[u8]>> = (0..=input.len())
+            .map(|at| vec![&input[..at], &input[at..]])
+            .chain([input.chunks(1).collect()])
+            .collect();
+        for pieces in cuts {
+            let mut text = encode::TextPieces::new();
+            let mut wire = Vec::new();
+            for piece in &pieces {
+                let (head, body) = text.next(piece);
+                wire.extend(encoded(head));
+                wire.extend(encoded(body));
+            }
+            wire.extend(encoded(text.finish()));
+            assert!(!text.is_holding());
+            assert_eq!(wire, whole, "{input:?} cut as {pieces:?}");
+        }
+    }
+}

@@ -1086,27 +1086,18 @@ impl<S: Read + Write + Ready> Telnet<S> {
                 }
             }
         });
-        // A CR at the end of one input chunk, held until the next shows
-        // whether it starts a CR LF.
-        let mut held_cr = false;
+        // A CR LF may be cut between two chunks of input.
+        let mut pieces = encode::TextPieces::new();
         loop {
             loop {
                 match rx.try_recv() {
                     Ok(Ok(chunk)) if chunk.is_empty() => {
-                        if held_cr {
-                            self.write_text(b"\r")?;
-                        }
+                        self.write_text(pieces.finish())?;
                         return Ok(());
                     }
-                    Ok(Ok(mut chunk)) => {
-                        if std::mem::take(&mut held_cr) {
-                            chunk.insert(0, b'\r');
-                        }
-                        if chunk.last() == Some(&b'\r') {
-                            chunk.pop();
-                            held_cr = true;
-                        }
-                        self.write_text(&chunk)?;
+                    Ok(Ok(chunk)) => {
+                        let (head, body) = pieces.next(&chunk);
+                        self.write_text([head, body].concat())?;
                     }
                     Ok(Err(e)) => return Err(Error::Io(e)),
                     Err(mpsc::TryRecvError::Empty) => break,

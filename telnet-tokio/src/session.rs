@@ -727,27 +727,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut buf = vec![0u8; 4096];
-        let mut held_cr = false;
+        // A CR LF may be cut between two reads of the input.
+        let mut pieces = encode::TextPieces::new();
         loop {
             tokio::select! {
                 read = input.read(&mut buf) => {
                     let n = read?;
                     if n == 0 {
-                        if held_cr {
-                            self.write_text(b"\r").await?;
-                        }
+                        self.write_text(pieces.finish()).await?;
                         return Ok(());
                     }
-                    let mut text = Vec::with_capacity(n + 1);
-                    if core::mem::take(&mut held_cr) {
-                        text.push(b'\r');
-                    }
-                    text.extend_from_slice(&buf[..n]);
-                    if text.last() == Some(&b'\r') {
-                        text.pop();
-                        held_cr = true;
-                    }
-                    self.write_text(&text).await?;
+                    let (head, body) = pieces.next(&buf[..n]);
+                    self.write_text([head, body].concat()).await?;
                 }
                 data = self.read_some_timeout(None) => {
                     let data = data?;

@@ -26,7 +26,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use telnet_std::telnet_proto::{Command, Side, TelnetOption};
+use telnet_std::telnet_proto::{encode, Command, Side, TelnetOption};
 use telnet_std::{Builder, Error, Ready, Telnet};
 
 /// How long the loops wait on the connection before looking at stdin again.
@@ -315,9 +315,8 @@ fn piped_session(tn: &mut Telnet, raw: bool) -> telnet_std::Result<()> {
     let input = spawn_stdin();
     let mut stdout = io::stdout().lock();
     let mut input_open = true;
-    // A CR that ended one chunk of stdin, held until the next shows whether
-    // it starts a CR LF.
-    let mut held_cr = false;
+    // A CR LF may be cut between two chunks of stdin.
+    let mut pieces = encode::TextPieces::new();
     // When stdin ended, and when the server was last heard from: the end
     // of our direction waits for the server to be quiet (LINGER_QUIET).
     let mut input_ended: Option<Instant> = None;
@@ -327,25 +326,17 @@ fn piped_session(tn: &mut Telnet, raw: bool) -> telnet_std::Result<()> {
         while input_open {
             match input.try_recv() {
                 Ok(Ok(chunk)) if chunk.is_empty() => {
-                    if held_cr {
-                        tn.write_text(b"\r")?;
-                    }
+                    tn.write_text(pieces.finish())?;
                     input_open = false;
                     input_ended = Some(Instant::now());
                 }
-                Ok(Ok(mut chunk)) => {
+                Ok(Ok(chunk)) => {
                     if raw {
                         tn.write(&chunk)?;
                         continue;
                     }
-                    if std::mem::take(&mut held_cr) {
-                        chunk.insert(0, b'\r');
-                    }
-                    if chunk.last() == Some(&b'\r') {
-                        chunk.pop();
-                        held_cr = true;
-                    }
-                    tn.write_text(&chunk)?;
+                    let (head, body) = pieces.next(&chunk);
+                    tn.write_text([head, body].concat())?;
                 }
                 Ok(Err(e)) => return Err(Error::Io(e)),
                 Err(TryRecvError::Empty) => break,
