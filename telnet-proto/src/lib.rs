@@ -166,4 +166,4 @@ pub use command::{Command, Negotiation, Verb};
 pub use encode::BufferTooSmall;
 pub use negotiation::{OptionState, Policy, Side};
 pub use option::TelnetOption;
-pub use session::{Config, Event, Feed, Newline, Session, DEFAULT_SUBNEGOTIATION_CAPACITY};
+pub use session::{Config, Event, Feed, Newline, Read, Session, DEFAULT_SUBNEGOTIATION_CAPACITY};

@@ -209,8 +209,10 @@ const REPLY_NO: u8 = 2 << 3;
 const CHANGED_OFF: u8 = 1 << 5;
 /// Set when the side turned on.
 const CHANGED_ON: u8 = 2 << 5;
+/// Set when the state (with its queue bit) is not what it was.
+const STATE_CHANGED: u8 = 1 << 7;
 
-/// The `changed` of an [`Outcome`], indexed by `entry >> 5`.
+/// The `changed` of an [`Outcome`], indexed by `(entry >> 5) & 3`.
 const CHANGED: [Option<bool>; 4] = [None, Some(false), Some(true), None];
 
 /// The verb of a reply, indexed by its kind (`REPLY_* >> 3`) and
@@ -227,11 +229,25 @@ const REPLY_VERB: [Option<Verb>; 8] = [
     None,
 ];
 
+/// [`REPLY_VERB`] as wire bytes, 0 for none.
+const REPLY_BYTE: [u8; 8] = {
+    let mut bytes = [0; 8];
+    let mut index = 0;
+    while index < 8 {
+        if let Some(verb) = REPLY_VERB[index] {
+            bytes[index] = verb as u8;
+        }
+        index += 1;
+    }
+    bytes
+};
+
 /// [`transition`] for every case, so that a received negotiation costs one
 /// lookup instead of a chain of branches. Indexed by the state's bits
 /// (`OptionState::to_bits`), `enable << 3` and `allowed << 4`; each entry
-/// holds the new state's bits (bits 0-2), the [`Reply`] (`REPLY_*`) and
-/// `CHANGED_ON` or `CHANGED_OFF` when the side turned on or off.
+/// holds the new state's bits (bits 0-2), the [`Reply`] (`REPLY_*`),
+/// `CHANGED_ON` or `CHANGED_OFF` when the side turned on or off, and
+/// `STATE_CHANGED` when the state moved at all.
 const RECEIVE: [u8; 32] = {
     let mut table = [0; 32];
     let mut index = 0;
@@ -248,7 +264,12 @@ const RECEIVE: [u8; 32] = {
             (true, false) => CHANGED_OFF,
             _ => 0,
         };
-        table[index] = after.to_bits() | reply | changed;
+        let moved = if after.to_bits() == before.to_bits() {
+            0
+        } else {
+            STATE_CHANGED
+        };
+        table[index] = after.to_bits() | reply | changed | moved;
         index += 1;
     }
     table
@@ -261,6 +282,11 @@ pub(crate) struct Outcome {
     pub(crate) reply: Option<Negotiation>,
     /// The new enabled-ness of the side concerned, if it changed.
     pub(crate) changed: Option<bool>,
+    /// Whether the application needs to hear of it even when the reply
+    /// is sent for it: the side's state moved (turned on or off, or a
+    /// request of ours was answered), or it is about TIMING-MARK, whose
+    /// answers are the point of asking.
+    pub(crate) notable: bool,
 }
 
 /// The 256 × 2 RFC 1143 table: low nibble ours, high nibble the peer's.
@@ -301,22 +327,47 @@ impl Table {
     /// Handle a received `WILL`/`WONT` (about the peer's side) or
     /// `DO`/`DONT` (about ours), following RFC 1143 section 7.
     ///
-    /// Written without branches on the verb or the states: in a stream of
-    /// negotiations they are unpredictable, and a mispredicted branch costs
-    /// more than the whole lookup.
+    /// A negotiation that is not [notable](Outcome::notable) comes back as
+    /// its reply's verb byte alone (0 for none), cheap to write out; a
+    /// notable one as its whole [`Outcome`].
     #[inline]
-    pub(crate) fn receive(&mut self, received: Negotiation, policy: &Policy) -> Outcome {
-        let option = received.option;
+    pub(crate) fn receive_quietly(
+        &mut self,
+        verb: Verb,
+        code: u8,
+        policy: &Policy,
+    ) -> Result<u8, Outcome> {
+        let option = TelnetOption(code);
         // RFC 860: a timing mark is answered, never remembered as a state.
         if option == TelnetOption::TIMING_MARK {
-            return Self::timing_mark(received.verb, policy);
+            return Err(Self::timing_mark(verb, policy));
         }
+        let (entry, remote) = self.apply(verb, code, policy);
+        let kind = usize::from((entry & REPLY_MASK) >> 3) | remote << 2;
+        if entry & STATE_CHANGED == 0 {
+            return Ok(REPLY_BYTE[kind]);
+        }
+        Err(Outcome {
+            reply: REPLY_VERB[kind].map(|verb| Negotiation::new(verb, option)),
+            changed: CHANGED[usize::from((entry >> 5) & 3)],
+            notable: true,
+        })
+    }
+
+    /// Applies a received negotiation to the table: returns the
+    /// [`RECEIVE`] entry and whether it was about the peer's side.
+    ///
+    /// Written without branches on the verb or the states: in a stream of
+    /// negotiations they are unpredictable, and a mispredicted branch
+    /// costs more than the whole lookup.
+    #[inline(always)]
+    fn apply(&mut self, verb: Verb, code: u8, policy: &Policy) -> (u8, usize) {
         // WILL, WONT, DO, DONT are 251 to 254: bit 1 of `v` tells DO/DONT
         // (our side) from WILL/WONT (the peer's), bit 0 the disabling verbs.
-        let v = received.verb as u8 - Verb::Will as u8;
+        let v = verb as u8 - Verb::Will as u8;
         let remote = usize::from((v >> 1) ^ 1);
         let enable = usize::from((v & 1) ^ 1);
-        let code = usize::from(option.0);
+        let code = usize::from(code);
         let allowed = (policy.sides[remote][code >> 6] >> (code & 63)) as usize & 1;
         let shift = remote * 4;
         let byte = self.states[code];
@@ -324,11 +375,7 @@ impl Table {
         let entry = RECEIVE[before | enable << 3 | allowed << 4];
         let after = entry & 7;
         self.states[code] = (byte & !(0x0f << shift)) | (after << shift);
-        let reply = REPLY_VERB[usize::from((entry & REPLY_MASK) >> 3) | remote << 2];
-        Outcome {
-            reply: reply.map(|verb| Negotiation::new(verb, option)),
-            changed: CHANGED[usize::from(entry >> 5)],
-        }
+        (entry, remote)
     }
 
     /// A received negotiation about TIMING-MARK (RFC 860): `DO` is
@@ -345,6 +392,7 @@ impl Table {
         Outcome {
             reply: reply.map(|verb| Negotiation::new(verb, option)),
             changed: None,
+            notable: true,
         }
     }
 

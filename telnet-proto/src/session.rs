@@ -2,6 +2,9 @@
 
 use arrayvec::ArrayVec;
 
+mod read;
+pub use read::Read;
+
 use crate::consts::{CR, IAC, LF, NUL, SB, SE};
 use crate::encode::{self, BufferTooSmall};
 use crate::negotiation::{Outcome, Table};
@@ -459,17 +462,43 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// A complete negotiation was received.
     #[inline]
     fn negotiate(&mut self, verb: Verb, option: u8) -> Event<'static, 'static> {
-        let received = Negotiation::new(verb, TelnetOption(option));
-        let Outcome { reply, changed } = if self.manual {
-            Outcome::default()
-        } else {
-            self.table.receive(received, &self.policy)
-        };
+        let (received, Outcome { reply, changed, .. }) = self.negotiation(verb, option);
         Event::Negotiation {
             received,
             reply,
             changed,
         }
+    }
+
+    /// A complete negotiation was received: what it is, and what the
+    /// table made of it. In manual mode nothing is answered or recorded,
+    /// and every negotiation is notable.
+    #[inline]
+    fn negotiation(&mut self, verb: Verb, option: u8) -> (Negotiation, Outcome) {
+        let received = Negotiation::new(verb, TelnetOption(option));
+        let outcome = match self.negotiation_quietly(verb, option) {
+            Ok(reply) => Outcome {
+                reply: Verb::from_byte(reply).map(|verb| Negotiation::new(verb, received.option)),
+                changed: None,
+                notable: false,
+            },
+            Err(outcome) => outcome,
+        };
+        (received, outcome)
+    }
+
+    /// [`negotiation`](Self::negotiation) as [`Feed::read`] wants it: the
+    /// reply's verb byte (0 for none) when the negotiation is not notable,
+    /// else the whole outcome.
+    #[inline]
+    fn negotiation_quietly(&mut self, verb: Verb, option: u8) -> Result<u8, Outcome> {
+        if self.manual {
+            return Err(Outcome {
+                notable: true,
+                ..Outcome::default()
+            });
+        }
+        self.table.receive_quietly(verb, option, &self.policy)
     }
 
     fn sb_start(&mut self, option: u8) {

@@ -1,0 +1,450 @@
+//! [`Feed::read`]: the drive loop that copies data and replies into the
+//! caller's buffers, for applications that copy received data anyway.
+
+use super::{Event, Feed, Newline, State, Step};
+use crate::consts::{CR, IAC, NUL};
+use crate::negotiation::Outcome;
+use crate::{Negotiation, TelnetOption, Verb};
+
+/// What one call of [`Feed::read`] produced, in stream order: `data`
+/// bytes of received data, then `event`.
+///
+/// `event` is `None` when the call stopped because the input is used up
+/// ([`Feed::is_done`]) or because one of the two buffers had no room for
+/// what came next; empty them and call again. (Test `is_done` in an
+/// `else` branch of `if let Some(event) = read.event`, not in a match
+/// guard: the event may borrow the feed.)
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Read<'i, 's> {
+    /// How many bytes of received data were written at the start of the
+    /// `data` buffer: unescaped, with NVT end-of-line handling done.
+    pub data: usize,
+    /// How many bytes of negotiation replies were written at the start of
+    /// the `replies` buffer. Send them to the peer, in order, before
+    /// anything you send in response to `event`.
+    pub replies: usize,
+    /// The event that ended the call, if one did. Never
+    /// [`Event::Data`]; an [`Event::Negotiation`] comes only when it is
+    /// notable (see [`Feed::read`]), and its `reply` is already in the
+    /// `replies` buffer.
+    pub event: Option<Event<'i, 's>>,
+}
+
+/// The two caller buffers of a [`Feed::read`] and how much of each is used.
+struct Out<'a> {
+    data: &'a mut [u8],
+    len: usize,
+    replies: &'a mut [u8],
+    replies_len: usize,
+}
+
+impl Out<'_> {
+    /// Whether the data buffer is full.
+    #[inline]
+    fn data_full(&self) -> bool {
+        self.len >= self.data.len()
+    }
+
+    /// Whether a reply might not fit.
+    #[inline]
+    fn replies_full(&self) -> bool {
+        self.replies.len() - self.replies_len < 3
+    }
+}
+
+/// The position of the first byte of `haystack` that a run of data stops
+/// at: `IAC`, and with `NVT` also `NUL`.
+#[inline(always)]
+fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
+    if NVT {
+        memchr::memchr2(IAC, NUL, haystack)
+    } else {
+        memchr::memchr(IAC, haystack)
+    }
+}
+
+/// Copies `src[..len]` to `dst[..len]`. Short pieces (the usual ones
+/// between escapes) are copied as four 8-byte words when both slices
+/// have 32 bytes: the bytes past `len` are overwritten later or never
+/// read, and no call is made.
+#[inline(always)]
+fn copy_piece(dst: &mut [u8], src: &[u8], len: usize) {
+    if let (Some(to), Some(from), true) = (dst.get_mut(..32), src.get(..32), len <= 32) {
+        for (to, from) in to.chunks_exact_mut(8).zip(from.chunks_exact(8)) {
+            let word = u64::from_ne_bytes(from.try_into().unwrap_or_default());
+            to.copy_from_slice(&word.to_ne_bytes());
+        }
+    } else {
+        dst[..len].copy_from_slice(&src[..len]);
+    }
+}
+
+/// How [`Feed::fast`] ended.
+enum Fast<'i> {
+    /// A notable negotiation: the call returns it.
+    Event(Step<'i>),
+    /// The reply buffer has no room for the next negotiation.
+    RepliesFull,
+    /// Whatever comes next is for the general loop: the end of the input
+    /// or of the data buffer is near, or a command other than a
+    /// negotiation comes.
+    Slow,
+}
+
+impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
+    /// Parses input up to the next event the application must see,
+    /// copying received data into `data` and negotiation replies into
+    /// `replies`.
+    ///
+    /// This is the drive loop of applications that copy received data
+    /// anyway (into a line buffer, a terminal, a socket): escaped `IAC IAC`
+    /// and `CR NUL` no longer cut the data into pieces, and a negotiation
+    /// that only needs its answer sent (a refusal, a repeat of the state
+    /// in force) is answered into `replies` without an event. It delivers
+    /// the same data, and sends the same replies, as
+    /// [`poll_event`](Feed::poll_event) does, and the two may be mixed on
+    /// one feed.
+    ///
+    /// An [`Event::Negotiation`] ends a call only when it is notable: it
+    /// turned a side of an option on or off, it answered a request of
+    /// ours (the side's state moved), it is about TIMING-MARK, or the
+    /// session is in manual mode (where every negotiation is the
+    /// application's to answer). Every other event ends a call as it
+    /// comes.
+    ///
+    /// With room for `input.len() + 1` bytes in `data` and
+    /// `input.len() + 2` in `replies`, one call never stops for lack of
+    /// room (a held CR adds a byte of data; a negotiation cut between two
+    /// inputs, 3 bytes of reply for its last byte). With less, the call
+    /// stops where the next byte of data or the next reply would not fit,
+    /// and the next call goes on from there.
+    ///
+    /// ```
+    /// use telnet_proto::{Config, Event, Policy, Session, Side, TelnetOption};
+    ///
+    /// let policy = Policy::new().with_remote(TelnetOption::ECHO);
+    /// let mut session: Session = Session::new(Config::new().policy(policy));
+    /// // Data with an escaped 0xFF and a CR NUL, DO NAWS (refused), then
+    /// // WILL ECHO (accepted), and more data.
+    /// let input = b"a\xff\xffb\r\0c\xff\xfd\x1fd\xff\xfb\x01e";
+    /// let (mut data, mut replies) = ([0u8; 64], [0u8; 64]);
+    /// let (mut text, mut to_peer) = (Vec::new(), Vec::new());
+    ///
+    /// let mut feed = session.feed(input);
+    /// loop {
+    ///     let read = feed.read(&mut data, &mut replies);
+    ///     text.extend_from_slice(&data[..read.data]);
+    ///     to_peer.extend_from_slice(&replies[..read.replies]);
+    ///     if let Some(event) = read.event {
+    ///         let Event::Negotiation { received, changed, .. } = event else {
+    ///             panic!("unexpected {event:?}")
+    ///         };
+    ///         assert_eq!(received.option, TelnetOption::ECHO);
+    ///         assert_eq!(changed, Some(true));
+    ///     } else if feed.is_done() {
+    ///         break;
+    ///     } // else a buffer was full; it has been emptied: go on
+    /// }
+    /// assert_eq!(text, b"a\xffb\rcde");
+    /// assert_eq!(to_peer, b"\xff\xfc\x1f\xff\xfd\x01"); // WONT NAWS, DO ECHO
+    /// assert!(session.is_enabled(Side::Remote, TelnetOption::ECHO));
+    /// ```
+    pub fn read(&mut self, data: &mut [u8], replies: &mut [u8]) -> Read<'i, '_> {
+        let mut out = Out {
+            data,
+            len: 0,
+            replies,
+            replies_len: 0,
+        };
+        let event = match self.read_step(&mut out) {
+            None => None,
+            Some(Step::Event(event)) => Some(event),
+            Some(Step::Buffered(option)) => Some(Event::Subnegotiation {
+                option,
+                payload: &self.session.sb_buf,
+            }),
+        };
+        Read {
+            data: out.len,
+            replies: out.replies_len,
+            event,
+        }
+    }
+
+    /// Whether the whole input has been parsed (or parsing stopped for
+    /// good at [`Event::CompressionStart`]).
+    pub fn is_done(&self) -> bool {
+        self.pos >= self.input.len()
+    }
+
+    /// Runs the state machine to the next event that ends a
+    /// [`read`](Self::read), or to the end of the input or of a buffer.
+    #[inline]
+    fn read_step(&mut self, out: &mut Out<'_>) -> Option<Step<'i>> {
+        let input = self.input;
+        loop {
+            if self.session.state == State::Data && self.session.newline != Newline::Translate {
+                let fast = if self.session.nvt_receive() {
+                    self.fast::<true>(out)
+                } else {
+                    self.fast::<false>(out)
+                };
+                match fast {
+                    Fast::Event(step) => return Some(step),
+                    Fast::RepliesFull => return None,
+                    Fast::Slow => {}
+                }
+            }
+            let rest = input.get(self.pos..)?;
+            let &first = rest.first()?;
+            match self.session.state {
+                State::Data if first != IAC => {
+                    if !self.read_data(rest, out) {
+                        return None;
+                    }
+                }
+                State::Data => match rest.get(1).copied().map(Verb::from_byte) {
+                    // `IAC <verb> <option>`, whole in this input.
+                    Some(Some(verb)) if rest.len() >= 3 => {
+                        if out.replies_full() {
+                            return None;
+                        }
+                        self.pos += 3;
+                        if let Some(step) = self.read_negotiation(verb, rest[2], out) {
+                            return Some(step);
+                        }
+                    }
+                    _ if rest.get(1) == Some(&IAC) => {
+                        if out.data_full() {
+                            return None;
+                        }
+                        out.data[out.len] = IAC;
+                        out.len += 1;
+                        self.pos += 2;
+                    }
+                    // Never data (`IAC IAC` is above) nor a negotiation
+                    // (a whole one is above, a cut one only moves the state).
+                    _ => {
+                        if let Some(step) = self.command(rest) {
+                            return Some(step);
+                        }
+                    }
+                },
+                State::Verb(verb) => {
+                    if out.replies_full() {
+                        return None;
+                    }
+                    self.pos += 1;
+                    self.session.state = State::Data;
+                    if let Some(step) = self.read_negotiation(verb, first, out) {
+                        return Some(step);
+                    }
+                }
+                // The states that may deliver a byte of data.
+                State::CrHeld | State::Iac if out.data_full() => return None,
+                _ => match self.other_state(rest, first) {
+                    None => {}
+                    Some(Step::Event(Event::Data(bytes))) => {
+                        // One byte (a held CR, or IAC IAC cut between two
+                        // inputs), and the buffer has room for it.
+                        out.data[out.len..out.len + bytes.len()].copy_from_slice(bytes);
+                        out.len += bytes.len();
+                    }
+                    Some(step) => return Some(step),
+                },
+            }
+        }
+    }
+
+    /// The bulk of a [`read`](Self::read) in data, outside
+    /// [`Newline::Translate`]: runs of data, escapes, `CR NUL` (with
+    /// `NVT`) and negotiations.
+    ///
+    /// Each round finds the next byte to act on ([`find_stop`]), copies
+    /// the data before it ([`copy_piece`]) and acts on it: `IAC IAC` adds
+    /// one 0xFF, a NUL is data or (after a CR of data) dropped, and a
+    /// negotiation is answered into the replies and ends the call only if
+    /// it is notable. Anything else (another command, a sequence cut by
+    /// the end of the input, a full data buffer) is left to the general
+    /// loop.
+    #[inline]
+    fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>) -> Fast<'i> {
+        let input = self.input;
+        let rest = input.get(self.pos..).unwrap_or_default();
+        let n = rest.len();
+        let dst = &mut *out.data;
+        let (mut i, mut o, mut r) = (0, out.len, out.replies_len);
+        // Where the current run of data began: a NUL there does not
+        // follow a CR of data.
+        let mut run_start = 0;
+        let end = loop {
+            let room = dst.len() - o;
+            let search = &rest[i..n.min(i + room)];
+            // In a run of negotiations the next one starts right here.
+            if search.first() != Some(&IAC) {
+                let Some(len) = find_stop::<NVT>(search) else {
+                    copy_piece(&mut dst[o..], search, search.len());
+                    i += search.len();
+                    o += search.len();
+                    break Fast::Slow;
+                };
+                copy_piece(&mut dst[o..], search, len);
+                i += len;
+                o += len;
+            }
+            if rest[i] == NUL {
+                // With `NVT`: a NUL is data, but for the NUL of CR NUL.
+                if !(i > run_start && rest[i - 1] == CR) {
+                    dst[o] = NUL;
+                    o += 1;
+                }
+                i += 1;
+                continue;
+            }
+            // An IAC; the sequence it starts must be whole in this input.
+            let (Some(&next), Some(&option)) = (rest.get(i + 1), rest.get(i + 2)) else {
+                break Fast::Slow;
+            };
+            if next == IAC {
+                dst[o] = IAC;
+                o += 1;
+                i += 2;
+                continue;
+            }
+            let Some(verb) = Verb::from_byte(next) else {
+                break Fast::Slow;
+            };
+            if out.replies.len() - r < 3 {
+                break Fast::RepliesFull;
+            }
+            i += 3;
+            run_start = i;
+            match self.session.negotiation_quietly(verb, option) {
+                Ok(reply) => {
+                    out.replies[r..r + 3].copy_from_slice(&[IAC, reply, option]);
+                    r += if reply != 0 { 3 } else { 0 };
+                }
+                Err(outcome) => {
+                    if let Some(reply) = outcome.reply {
+                        out.replies[r..r + 3].copy_from_slice(&reply.to_bytes());
+                        r += 3;
+                    }
+                    break Fast::Event(Step::Event(Event::Negotiation {
+                        received: Negotiation::new(verb, TelnetOption(option)),
+                        reply: outcome.reply,
+                        changed: outcome.changed,
+                    }));
+                }
+            }
+        };
+        // A CR of data just before where the rounds stopped may meet its
+        // NUL later.
+        if NVT && i > run_start && rest[i - 1] == CR {
+            o -= 1;
+            self.session.state = State::CrHeld;
+        }
+        self.pos += i;
+        out.len = o;
+        out.replies_len = r;
+        end
+    }
+
+    /// A whole negotiation, its bytes consumed: the reply goes to `out`
+    /// (which has room for it); returns the event if it is notable.
+    #[inline]
+    fn read_negotiation(&mut self, verb: Verb, option: u8, out: &mut Out<'_>) -> Option<Step<'i>> {
+        let (received, outcome) = self.session.negotiation(verb, option);
+        let Outcome {
+            reply,
+            changed,
+            notable,
+        } = outcome;
+        if let Some(reply) = reply {
+            out.replies[out.replies_len..out.replies_len + 3].copy_from_slice(&reply.to_bytes());
+            out.replies_len += 3;
+        }
+        notable.then_some(Step::Event(Event::Negotiation {
+            received,
+            reply,
+            changed,
+        }))
+    }
+
+    /// In data, `rest` not empty and not starting with `IAC`: copies data
+    /// to `out` up to the next `IAC` that is not `IAC IAC`, the end of the
+    /// input or the end of the buffer. Returns `false` in the last case.
+    #[inline]
+    fn read_data(&mut self, rest: &'i [u8], out: &mut Out<'_>) -> bool {
+        let s = &*self.session;
+        if !s.nvt_receive() {
+            return self.copy_run::<false>(rest, out);
+        }
+        if s.newline == Newline::Nvt {
+            return self.copy_run::<true>(rest, out);
+        }
+        // Translate mode: the per-event parser on as much input as the
+        // buffer can take (its data is never longer than its input; a CR
+        // at the cut is held back, as at the end of an input).
+        let room = out.data.len() - out.len;
+        if room == 0 {
+            return false;
+        }
+        if let Some(Event::Data(bytes)) = self.data(&rest[..rest.len().min(room)]) {
+            out.data[out.len..out.len + bytes.len()].copy_from_slice(bytes);
+            out.len += bytes.len();
+        }
+        true
+    }
+
+    /// [`read_data`](Self::read_data) without end-of-line handling
+    /// (`NVT == false`: only `IAC` is looked at) or in [`Newline::Nvt`]
+    /// mode (`NUL` too, dropped after a CR). The general loop's way through
+    /// data, where [`fast`](Self::fast) left it.
+    fn copy_run<const NVT: bool>(&mut self, rest: &'i [u8], out: &mut Out<'_>) -> bool {
+        let dst = &mut out.data[out.len..];
+        let (n, room) = (rest.len(), dst.len());
+        // Input and output positions: `o <= i` (no byte of a run becomes
+        // more than one byte of data).
+        let (mut i, mut o) = (0, 0);
+        let more = loop {
+            let search = &rest[i..n.min(i + (room - o))];
+            let len = find_stop::<NVT>(search).unwrap_or(search.len());
+            dst[o..o + len].copy_from_slice(&search[..len]);
+            i += len;
+            o += len;
+            if len == search.len() {
+                // The end of the input, or of the buffer.
+                break i == n;
+            }
+            // `rest[i]` is IAC, or (NVT) NUL, and `dst[o]` is free.
+            if rest[i] == IAC {
+                if rest.get(i + 1) != Some(&IAC) {
+                    // A command: data ends here, and the CR before it,
+                    // if any, is delivered.
+                    self.pos += i;
+                    out.len += o;
+                    return true;
+                }
+                dst[o] = IAC;
+                o += 1;
+                i += 2;
+            } else if i > 0 && rest[i - 1] == CR {
+                // CR NUL: the CR is delivered, the NUL dropped.
+                i += 1;
+            } else {
+                dst[o] = NUL;
+                o += 1;
+                i += 1;
+            }
+        };
+        // The end of the input or of the buffer: a CR just before it waits
+        // for the next byte, in case that is a NUL.
+        if NVT && i > 0 && rest[i - 1] == CR {
+            o -= 1;
+            self.session.state = State::CrHeld;
+        }
+        self.pos += i;
+        out.len += o;
+        more
+    }
+}

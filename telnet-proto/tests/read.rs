@@ -1,0 +1,350 @@
+//! `Feed::read`, the copying drive loop, against `Feed::poll_event`: the
+//! same data, the same replies, the same events in the same places (but for
+//! negotiations that only needed their answer sent), and the same session
+//! state afterwards, however the input is cut and however small the caller's
+//! buffers are.
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use telnet_proto::{Config, Event, Newline, Policy, Session, Side, TelnetOption};
+
+/// One non-data event, owned: where it came in the data, how it prints,
+/// and what the comparison needs to know about a negotiation.
+#[derive(Clone, Debug, PartialEq)]
+struct Noted {
+    /// Bytes of data delivered before it.
+    at: usize,
+    /// Its `Debug` form (events borrow; this is enough to compare them).
+    text: String,
+    /// For a negotiation: whether `read` must report it too (it changed a
+    /// side, it is about TIMING-MARK, or the session is manual).
+    must_report: Option<bool>,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Run {
+    data: Vec<u8>,
+    replies: Vec<u8>,
+    events: Vec<Noted>,
+    /// Every option's state on both sides afterwards, and whether the
+    /// parser was mid-sequence.
+    end: String,
+}
+
+fn note(event: &Event<'_, '_>, at: usize, manual: bool) -> Noted {
+    let must_report = match event {
+        Event::Negotiation {
+            received, changed, ..
+        } => Some(manual || changed.is_some() || received.option == TelnetOption::TIMING_MARK),
+        _ => None,
+    };
+    Noted {
+        at,
+        text: format!("{event:?}"),
+        must_report,
+    }
+}
+
+fn end_state<const N: usize>(session: &Session<N>) -> String {
+    let mut out = format!("mid={} ", session.is_mid_sequence());
+    for code in 0..=255u8 {
+        let option = TelnetOption(code);
+        for side in [Side::Local, Side::Remote] {
+            out += &format!("{:?} ", session.option_state(side, option));
+        }
+    }
+    out
+}
+
+/// Feeds `chunks` with `poll_event`.
+fn by_poll(config: Config, chunks: &[&[u8]]) -> Run {
+    let mut session: Session<16> = Session::new(config);
+    let mut run = Run::default();
+    'chunks: for chunk in chunks {
+        let mut feed = session.feed(chunk);
+        while let Some(event) = feed.poll_event() {
+            match event {
+                Event::Data(bytes) => run.data.extend_from_slice(bytes),
+                other => {
+                    if let Event::Negotiation {
+                        reply: Some(reply), ..
+                    } = other
+                    {
+                        run.replies.extend_from_slice(&reply.to_bytes());
+                    }
+                    run.events
+                        .push(note(&other, run.data.len(), config.manual_negotiation));
+                    if let Event::CompressionStart { .. } = other {
+                        break 'chunks;
+                    }
+                }
+            }
+        }
+    }
+    run.end = end_state(&session);
+    run
+}
+
+/// Feeds `chunks` with `read`, into buffers of `data_cap` and
+/// `replies_cap` bytes.
+fn by_read(config: Config, chunks: &[&[u8]], data_cap: usize, replies_cap: usize) -> Run {
+    let mut session: Session<16> = Session::new(config);
+    let mut run = Run::default();
+    let mut data = vec![0xaa; data_cap];
+    let mut replies = vec![0xaa; replies_cap];
+    'chunks: for chunk in chunks {
+        let mut feed = session.feed(chunk);
+        let mut stuck = 0;
+        loop {
+            let before = feed.consumed();
+            let read = feed.read(&mut data, &mut replies);
+            let wrote = read.data > 0 || read.replies > 0;
+            assert!(read.data <= data_cap && read.replies <= replies_cap);
+            run.data.extend_from_slice(&data[..read.data]);
+            run.replies.extend_from_slice(&replies[..read.replies]);
+            if let Some(event) = read.event {
+                assert!(!matches!(event, Event::Data(_)), "read returned data");
+                run.events
+                    .push(note(&event, run.data.len(), config.manual_negotiation));
+                if let Event::CompressionStart { .. } = event {
+                    break 'chunks;
+                }
+            } else if feed.is_done() {
+                break;
+            } else {
+                // Stopped for room: each call must move on.
+                let moved = feed.consumed() > before || wrote;
+                stuck = if moved { 0 } else { stuck + 1 };
+                assert!(stuck < 2, "read makes no progress on {chunk:02x?}");
+            }
+        }
+        assert!(feed.remaining().is_empty(), "read stopped early");
+    }
+    run.end = end_state(&session);
+    run
+}
+
+/// Asserts that `read` did what `poll` did.
+fn same(poll: &Run, read: &Run, context: &str) {
+    assert_eq!(read.data, poll.data, "data, {context}");
+    assert_eq!(read.replies, poll.replies, "replies, {context}");
+    assert_eq!(read.end, poll.end, "end state, {context}");
+    let mut mine = read.events.iter().peekable();
+    for event in &poll.events {
+        match event.must_report {
+            Some(false) if mine.peek().map(|e| &e.text) != Some(&event.text) => {}
+            _ => assert_eq!(mine.next(), Some(event), "events, {context}"),
+        }
+    }
+    assert_eq!(mine.next(), None, "extra events, {context}");
+}
+
+fn config(newline: u8, manual: bool) -> Config {
+    let policy = Policy::new()
+        .with_remote(TelnetOption::ECHO)
+        .with_remote(TelnetOption::BINARY)
+        .with_remote(TelnetOption::MCCP2)
+        .with_local(TelnetOption::NAWS)
+        .with_local(TelnetOption::TIMING_MARK)
+        .with_local(TelnetOption::BINARY);
+    let newline = [Newline::Nvt, Newline::Translate, Newline::Raw][usize::from(newline % 3)];
+    Config::new()
+        .policy(policy)
+        .newline(newline)
+        .manual_negotiation(manual)
+}
+
+/// Every cut of `input` in one or two pieces and byte by byte, each with
+/// roomy buffers and with tight ones.
+fn check(config: Config, input: &[u8]) {
+    let mut ways = vec![vec![input], input.chunks(1).collect::<Vec<_>>()];
+    for at in 1..input.len() {
+        ways.push(vec![&input[..at], &input[at..]]);
+    }
+    for chunks in &ways {
+        let poll = by_poll(config, chunks);
+        for (data_cap, replies_cap) in [(input.len() + 1, input.len() + 2), (1, 3), (2, 4), (9, 5)]
+        {
+            let read = by_read(config, chunks, data_cap, replies_cap);
+            let context = format!(
+                "input {input:02x?} in pieces {:?}, buffers {data_cap}/{replies_cap}",
+                chunks.iter().map(|c| c.len()).collect::<Vec<_>>()
+            );
+            same(&poll, &read, &context);
+        }
+    }
+}
+
+#[test]
+fn escapes_and_cr_nul_do_not_cut_the_data() {
+    let config = config(0, false);
+    let input = b"one\xff\xfftwo\r\0three\r\nfour\0five\r";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.data, b"one\xfftwo\rthree\r\nfour\0five");
+    assert!(run.events.is_empty());
+    check(config, input);
+}
+
+#[test]
+fn refusals_are_answered_without_an_event() {
+    let config = config(0, false);
+    // DO TTYPE (refused), WILL SGA (refused), WILL ECHO (accepted),
+    // WILL ECHO again (already on), WONT ECHO (turns it off).
+    let input = b"a\xff\xfd\x18b\xff\xfb\x03\xff\xfb\x01\xff\xfb\x01c\xff\xfc\x01";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.data, b"abc");
+    assert_eq!(
+        run.replies,
+        b"\xff\xfc\x18\xff\xfe\x03\xff\xfd\x01\xff\xfe\x01"
+    );
+    let texts: Vec<_> = run.events.iter().map(|e| (e.at, &e.text[..])).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(texts[0].0, 2);
+    assert!(texts[0].1.contains("changed: Some(true)"), "{texts:?}");
+    assert_eq!(texts[1].0, 3);
+    assert!(texts[1].1.contains("changed: Some(false)"), "{texts:?}");
+    check(config, input);
+}
+
+#[test]
+fn an_answer_to_our_request_is_reported() {
+    let mut session: Session = Session::new(config(0, false));
+    assert!(session.enable(Side::Remote, TelnetOption::SGA).is_some());
+    let mut feed = session.feed(b"\xff\xfc\x03"); // WONT SGA: refused
+    let (mut data, mut replies) = ([0; 8], [0; 8]);
+    let read = feed.read(&mut data, &mut replies);
+    assert_eq!((read.data, read.replies), (0, 0));
+    assert!(matches!(
+        read.event,
+        Some(Event::Negotiation { changed: None, .. })
+    ));
+}
+
+#[test]
+fn manual_mode_reports_every_negotiation_and_answers_none() {
+    let config = config(0, true);
+    let input = b"\xff\xfd\x18\xff\xfb\x03x";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.events.len(), 2);
+    assert!(run.replies.is_empty());
+    check(config, input);
+}
+
+#[test]
+fn timing_mark_is_reported() {
+    let config = config(0, false);
+    let input = b"\xff\xfd\x06x";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.replies, b"\xff\xfb\x06");
+    assert_eq!(run.events.len(), 1);
+    check(config, input);
+}
+
+#[test]
+fn a_cr_at_the_end_of_the_buffer_still_meets_its_nul() {
+    let config = config(0, false);
+    // With 3 bytes of room the CR is the last byte that fits.
+    let input = b"ab\r\0cd\r\0\r\0\r\n";
+    let run = by_read(config, &[input], 3, 3);
+    assert_eq!(run.data, b"ab\rcd\r\r\r\n");
+    check(config, input);
+}
+
+#[test]
+fn translate_mode() {
+    let config = config(1, false);
+    let input = b"a\r\nb\r\0c\r\xff\xff\r\xff\xf1d\r";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.data, b"a\nb\rc\r\xff\rd");
+    check(config, input);
+}
+
+#[test]
+fn binary_turns_end_of_line_handling_off() {
+    let config = config(0, false);
+    let input = b"a\r\0\xff\xfb\x00b\r\0c\xff\xfc\x00d\r\0";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.data, b"a\rb\r\0cd\r");
+    check(config, input);
+}
+
+#[test]
+fn subnegotiations_and_commands_end_a_read() {
+    let config = config(0, false);
+    let input = b"x\xff\xfa\x18\x01\xff\xff\xff\xf0y\xff\xf1z\xff\xfa\x18\xff\xf1w\xff\xfa\xff\xf0";
+    check(config, input);
+    let long = [&b"\xff\xfa\x18"[..], &[7; 40], b"\xff\xf0after"].concat();
+    check(config, &long);
+}
+
+#[test]
+fn compression_start_ends_parsing() {
+    let config = config(0, false);
+    let input = b"\xff\xfb\x56ab\xff\xfa\x56\xff\xf0\x78\x9c\xff\xff";
+    let run = by_read(config, &[input], 64, 64);
+    assert_eq!(run.data, b"ab");
+    assert!(run.events.last().unwrap().text.contains("CompressionStart"));
+    check(config, input);
+}
+
+#[test]
+fn long_runs_cross_the_word_and_memchr_paths() {
+    for newline in 0..3 {
+        let config = config(newline, false);
+        let mut input = Vec::new();
+        for n in [0usize, 1, 7, 8, 9, 31, 32, 33, 40, 100] {
+            input.extend((0..n).map(|i| b'a' + (i % 26) as u8));
+            input.extend_from_slice(b"\r\0\xff\xff\r\n");
+        }
+        let expected = by_poll(config, &[&input]);
+        for cap in [1, 7, 8, 9, 16, 33, 64, 1000] {
+            for chunk in [1, 5, 8, 64, 4096] {
+                let chunks: Vec<&[u8]> = input.chunks(chunk).collect();
+                let context = format!("newline {newline}, buffer {cap}, chunks of {chunk}");
+                same(&by_poll(config, &chunks), &expected, &context);
+                same(&expected, &by_read(config, &chunks, cap, 3), &context);
+            }
+        }
+    }
+}
+
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    vec(
+        prop_oneof![
+            6 => any::<u8>(),
+            3 => Just(0xffu8),
+            2 => Just(b'\r'),
+            1 => Just(b'\n'),
+            2 => Just(0u8),
+            1 => Just(0xf0u8),
+            1 => Just(0xfau8),
+            2 => 0xfbu8..=0xfe,
+            1 => prop_oneof![Just(0u8), Just(1), Just(6), Just(31), Just(86)],
+        ],
+        0..120,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn read_does_what_poll_event_does(
+        input in stream(),
+        cuts in vec(any::<usize>(), 0..6),
+        newline in 0u8..3,
+        manual in any::<bool>(),
+        data_cap in 1usize..24,
+        replies_cap in 3usize..12,
+    ) {
+        let config = config(newline, manual);
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+        points.extend([0, input.len()]);
+        points.sort_unstable();
+        let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let poll = by_poll(config, &chunks);
+        let context = format!("{input:02x?} cut at {points:?}");
+        same(&poll, &by_read(config, &chunks, data_cap, replies_cap), &context);
+        same(&poll, &by_read(config, &chunks, input.len() + 1, input.len() + 2), &context);
+    }
+}
