@@ -16,7 +16,7 @@ for corpus in plain binary iac_dense negotiation subneg mud nvt_crlf; do
         for parser in $parsers; do
             out=$(mktemp)
             valgrind --tool=callgrind --callgrind-out-file="$out" \
-                --toggle-collect='telnet_benches::*::run' \
+                --toggle-collect='telnet_benches::*::run*' \
                 "$target/release/examples/profile" "$corpus" "$chunk" "$parser" "$size" >/dev/null 2>&1
             ir=$(grep '^summary:' "$out" | awk '{print $2}')
             rm -f "$out"

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Arguments: corpus name (or `storm`), chunk size, parser (`ours`,
-//! `libtelnet`, `libmudtelnet`, `memchr`), and optionally a size in bytes
+//! `ours-read`, `libtelnet`, `libmudtelnet`, `memchr`), and optionally a size in bytes
 //! to cut the corpus to (default: the full 16 MiB).
 
 use std::process::ExitCode;
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [corpus, chunk, parser, rest @ ..] = &args[..] else {
         eprintln!(
-            "usage: profile <corpus|storm> <chunk> <ours|libtelnet|libmudtelnet|memchr> [size]"
+            "usage: profile <corpus|storm> <chunk> <ours|ours-read|libtelnet|libmudtelnet|memchr> [size]"
         );
         return ExitCode::FAILURE;
     };
@@ -38,6 +38,7 @@ fn main() -> ExitCode {
     };
     let tally = match (parser.as_str(), corpus == "storm") {
         ("ours", false) => ours::parse(&bytes, chunk),
+        ("ours-read", false) => ours::parse_read(&bytes, chunk),
         ("ours", true) => storm::ours(&bytes, chunk),
         ("libtelnet", false) => libtelnet::parse(&bytes, chunk),
         ("libtelnet", true) => storm::libtelnet(&bytes, chunk),

@@ -255,6 +255,21 @@ fn our_session_reads_every_corpus_cleanly_whatever_the_chunks() {
                 "{} / {chunk}",
                 corpus.name()
             );
+            let read = ours::parse_read(&bytes, chunk);
+            assert_eq!(read.anomalies, 0, "{} / {chunk}: read", corpus.name());
+            assert_eq!(read.data, whole.data, "{} / {chunk}: read", corpus.name());
+            assert_eq!(
+                read.sb_bytes,
+                whole.sb_bytes,
+                "{} / {chunk}: read",
+                corpus.name()
+            );
+            assert_eq!(
+                digest(&read),
+                digest(&whole),
+                "{} / {chunk}: read",
+                corpus.name()
+            );
         }
     }
 }
@@ -282,6 +297,14 @@ fn libtelnet_does_the_same_job_as_our_session() {
             let raw = ours::parse_raw(&bytes, chunk);
             assert_eq!(c.data, raw.data, "{name} / {chunk}: raw");
             assert_eq!(digest(&c), digest(&raw), "{name} / {chunk}: raw replies");
+            // The copying API does the same job, reporting fewer
+            // negotiations (those that change a state, as libtelnet does).
+            let e = ours::parse_read(&bytes, chunk);
+            assert_eq!(e.data, r.data, "{name} / {chunk}: read");
+            assert_eq!(e.commands, r.commands, "{name} / {chunk}: read");
+            assert_eq!(e.sb_bytes, r.sb_bytes, "{name} / {chunk}: read");
+            assert_eq!(digest(&e), digest(&r), "{name} / {chunk}: read's replies");
+            assert!(e.negotiations <= r.negotiations);
         }
     }
 }
