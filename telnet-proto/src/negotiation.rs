@@ -326,6 +326,23 @@ impl Table {
 
     /// Handle a received `WILL`/`WONT` (about the peer's side) or
     /// `DO`/`DONT` (about ours), following RFC 1143 section 7.
+    #[inline]
+    pub(crate) fn receive(&mut self, received: Negotiation, policy: &Policy) -> Outcome {
+        let option = received.option;
+        // RFC 860: a timing mark is answered, never remembered as a state.
+        if option == TelnetOption::TIMING_MARK {
+            return Self::timing_mark(received.verb, policy);
+        }
+        let (entry, remote) = self.apply(received.verb, option.0, policy);
+        let kind = usize::from((entry & REPLY_MASK) >> 3) | remote << 2;
+        Outcome {
+            reply: REPLY_VERB[kind].map(|verb| Negotiation::new(verb, option)),
+            changed: CHANGED[usize::from((entry >> 5) & 3)],
+            notable: entry & STATE_CHANGED != 0,
+        }
+    }
+
+    /// [`receive`](Self::receive) for the copying drive loop.
     ///
     /// A negotiation that is not [notable](Outcome::notable) comes back as
     /// its reply's verb byte alone (0 for none), cheap to write out; a

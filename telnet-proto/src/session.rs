@@ -476,13 +476,13 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     #[inline]
     fn negotiation(&mut self, verb: Verb, option: u8) -> (Negotiation, Outcome) {
         let received = Negotiation::new(verb, TelnetOption(option));
-        let outcome = match self.negotiation_quietly(verb, option) {
-            Ok(reply) => Outcome {
-                reply: Verb::from_byte(reply).map(|verb| Negotiation::new(verb, received.option)),
-                changed: None,
-                notable: false,
-            },
-            Err(outcome) => outcome,
+        let outcome = if self.manual {
+            Outcome {
+                notable: true,
+                ..Outcome::default()
+            }
+        } else {
+            self.table.receive(received, &self.policy)
         };
         (received, outcome)
     }
