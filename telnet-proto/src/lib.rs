@@ -76,6 +76,16 @@
 //! payloads), while data slices live as long as the input. The session keeps
 //! its place between inputs, so you may cut the received bytes anywhere.
 //!
+//! Applications that copy received data anyway (into a line buffer, a
+//! terminal, another socket) can drive the feed with [`Feed::read`]
+//! instead: it copies the data, unescaped, into a buffer of yours (an
+//! `IAC IAC` or a `CR NUL` no longer cuts it into pieces), writes the
+//! replies into a second buffer, and returns only at events the
+//! application must see. A negotiation that needs nothing but its answer
+//! (a refusal, a repeat of the state in force) is answered without an
+//! event; one that turns an option on or off is reported. The two loops
+//! deliver the same data and send the same replies, and may be mixed.
+//!
 //! # What the peer can send, and what happens
 //!
 //! There are no parse errors. Every byte sequence has a defined outcome, and

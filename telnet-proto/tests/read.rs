@@ -163,8 +163,13 @@ fn check(config: Config, input: &[u8]) {
     }
     for chunks in &ways {
         let poll = by_poll(config, chunks);
-        for (data_cap, replies_cap) in [(input.len() + 1, input.len() + 2), (1, 3), (2, 4), (9, 5)]
-        {
+        for (data_cap, replies_cap) in [
+            (input.len() + 1, input.len() + 2),
+            (input.len() + 200, 3),
+            (1, 3),
+            (2, 4),
+            (9, 5),
+        ] {
             let read = by_read(config, chunks, data_cap, replies_cap);
             let context = format!(
                 "input {input:02x?} in pieces {:?}, buffers {data_cap}/{replies_cap}",
@@ -292,12 +297,12 @@ fn long_runs_cross_the_word_and_memchr_paths() {
     for newline in 0..3 {
         let config = config(newline, false);
         let mut input = Vec::new();
-        for n in [0usize, 1, 7, 8, 9, 31, 32, 33, 40, 100] {
+        for n in [0usize, 1, 7, 8, 9, 31, 32, 33, 40, 62, 63, 64, 65, 100, 130] {
             input.extend((0..n).map(|i| b'a' + (i % 26) as u8));
             input.extend_from_slice(b"\r\0\xff\xff\r\n");
         }
         let expected = by_poll(config, &[&input]);
-        for cap in [1, 7, 8, 9, 16, 33, 64, 1000] {
+        for cap in [1, 7, 8, 9, 16, 33, 64, 127, 128, 129, 200, 1000] {
             for chunk in [1, 5, 8, 64, 4096] {
                 let chunks: Vec<&[u8]> = input.chunks(chunk).collect();
                 let context = format!("newline {newline}, buffer {cap}, chunks of {chunk}");
@@ -321,7 +326,7 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
             2 => 0xfbu8..=0xfe,
             1 => prop_oneof![Just(0u8), Just(1), Just(6), Just(31), Just(86)],
         ],
-        0..120,
+        0..300,
     )
 }
 
@@ -346,5 +351,7 @@ proptest! {
         let context = format!("{input:02x?} cut at {points:?}");
         same(&poll, &by_read(config, &chunks, data_cap, replies_cap), &context);
         same(&poll, &by_read(config, &chunks, input.len() + 1, input.len() + 2), &context);
+        // Room for the block-at-a-time path.
+        same(&poll, &by_read(config, &chunks, input.len() + 200, input.len() + 2), &context);
     }
 }
