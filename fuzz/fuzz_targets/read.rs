@@ -13,18 +13,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use telnet_fuzz::qmethod::RefTable;
-use telnet_fuzz::{chunks, Capacity, Framed, Owned, Setup};
+use telnet_fuzz::{chunks, Framed, Owned, Setup};
 use telnet_proto::{Event, Session, TelnetOption};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(framed) = Framed::parse(data) else {
-        return;
-    };
-    match framed.setup.capacity {
-        Capacity::Tiny => run::<4>(&framed),
-        Capacity::Small => run::<64>(&framed),
-        Capacity::Default => run::<1024>(&framed),
-    }
+    telnet_fuzz::run_framed!(data, run);
 });
 
 /// What a run produced.

@@ -9,18 +9,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use telnet_fuzz::qmethod::RefTable;
-use telnet_fuzz::{chunks, feed_all, push_merged, Capacity, Framed, Owned, Setup};
+use telnet_fuzz::{chunks, feed_all, push_merged, Framed, Owned, Setup};
 use telnet_proto::Session;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(framed) = Framed::parse(data) else {
-        return;
-    };
-    match framed.setup.capacity {
-        Capacity::Tiny => run::<4>(&framed),
-        Capacity::Small => run::<64>(&framed),
-        Capacity::Default => run::<1024>(&framed),
-    }
+    telnet_fuzz::run_framed!(data, run);
 });
 
 /// Feeds the chunks to a fresh session; the merged events (with what

@@ -88,6 +88,23 @@ impl Owned {
     }
 }
 
+/// The body of the targets that take a [`Framed`] input: parses `$data`
+/// (returning early if it is too short) and calls `$run::<CAP>(&framed)`
+/// with the subnegotiation capacity the input chose.
+#[macro_export]
+macro_rules! run_framed {
+    ($data:expr, $run:ident) => {
+        let Some(framed) = $crate::Framed::parse($data) else {
+            return;
+        };
+        match framed.setup.capacity {
+            $crate::Capacity::Tiny => $run::<4>(&framed),
+            $crate::Capacity::Small => $run::<64>(&framed),
+            $crate::Capacity::Default => $run::<1024>(&framed),
+        }
+    };
+}
+
 /// Appends `event` to `events`, merging adjacent data.
 pub fn push_merged(events: &mut Vec<Owned>, event: Owned) {
     if let Owned::Data(bytes) = &event {
