@@ -348,8 +348,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let dst = &mut *out.data;
         let (mut o, mut r) = (out.len, out.replies_len);
         // The last bytes of the input, with slack after them, so that "the
-        // rest of the block" can always be copied as 64 bytes; filled only
-        // for a last block that needs it.
+        // rest of the block" can always be copied as 64 bytes.
         let mut scratch = [0u8; SCRATCH];
         // Where the block starts, and where the current run of data began
         // (a NUL there does not follow a CR of data); both index `rest`.
@@ -360,28 +359,19 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 break (i.min(n), Fast::Slow);
             }
             let len = 64.min(n - i);
-            let whole = len == 64;
-            if !whole {
-                scratch[..len].copy_from_slice(&rest[i..]);
-            }
-            let block: &[u8; 64] = match rest.get(i..i + 64) {
-                Some(block) => block.try_into().unwrap_or(&[0; 64]),
-                None => scratch[..64].try_into().unwrap_or(&[0; 64]),
+            let src: &[u8] = match rest.get(i..i + SCRATCH) {
+                Some(src) => src,
+                None => {
+                    let last = &rest[i..];
+                    scratch[..last.len()].copy_from_slice(last);
+                    &scratch
+                }
             };
+            let block: &[u8; 64] = src[..64].try_into().unwrap_or(&[0; 64]);
             let valid = u64::MAX >> (64 - len);
             let cr_before = i > data_from && rest[i - 1] == CR;
             let mut stops = stop_mask::<NVT>(block, cr_before) & valid;
-            copy64(&mut dst[o..], block);
-            // Where the rest of the block is copied again from: the input,
-            // or where it is too short for that, a copy with slack.
-            let src: &[u8] = if !whole {
-                &scratch
-            } else if stops != 0 && n - i < SCRATCH {
-                scratch[..n - i].copy_from_slice(&rest[i..]);
-                &scratch
-            } else {
-                &rest[i..]
-            };
+            copy64(&mut dst[o..], src);
             // `dst[o..]` holds `rest[i + seg..i + len]`; data before `seg`
             // is accounted for in `o`.
             let mut seg = 0;
@@ -389,7 +379,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 let k = stops.trailing_zeros() as usize;
                 o += k - seg;
                 let at = i + k;
-                if rest[at] == NUL {
+                if block[k] == NUL {
                     // With `NVT`, the NUL of CR NUL is dropped, unless that
                     // CR was no data (the option byte of a negotiation).
                     seg = k + usize::from(at > data_from);
