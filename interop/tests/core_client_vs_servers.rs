@@ -1,5 +1,7 @@
 //! `telnet-proto` itself, driven over a plain `TcpStream` (tests/support),
-//! against real Telnet servers, with a recorder between the two.
+//! against real Telnet servers, with a recorder between the two. Each test
+//! runs twice: with the event loop (`Feed::poll_event`, module `events`)
+//! and with the copying one (`Feed::read`, module `copying`).
 //!
 //! What each server sends, learnt by running it against a raw socket (and
 //! asserted below where it matters):
@@ -43,15 +45,14 @@ fn naws_payload() -> Vec<u8> {
     vec![(w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8]
 }
 
-#[test]
-fn busybox_telnetd() {
+fn busybox_telnetd(copying: bool) {
     let (_server, addr) = peers::busybox_telnetd();
     let recorder = Recorder::start(addr);
     let policy = Policy::new()
         .with_local(Opt::NAWS)
         .with_remote(Opt::ECHO)
         .with_remote(Opt::SGA);
-    let mut client = CoreClient::connect(recorder.addr(), policy);
+    let mut client = CoreClient::connect(recorder.addr(), policy, copying);
     // Its opening arrives before any data.
     recorder
         .wait_until(PATIENCE, |t| t.sent(Dir::ToClient, Verb::Will, Opt::SGA))
@@ -95,8 +96,7 @@ fn busybox_telnetd() {
     t.assert_negotiations_at_most(12);
 }
 
-#[test]
-fn inetutils_telnetd() {
+fn inetutils_telnetd(copying: bool) {
     let (_server, addr) = peers::inetutils_telnetd();
     let recorder = Recorder::start(addr);
     let policy = Policy::new()
@@ -106,7 +106,7 @@ fn inetutils_telnetd() {
         .with_remote(Opt::BINARY)
         .with_remote(Opt::ECHO)
         .with_remote(Opt::SGA);
-    let mut client = CoreClient::connect(recorder.addr(), policy);
+    let mut client = CoreClient::connect(recorder.addr(), policy, copying);
     // BINARY both ways, so that the pty keeps the 8th bit.
     client.enable(Side::Local, Opt::BINARY);
     client.enable(Side::Remote, Opt::BINARY);
@@ -166,12 +166,11 @@ fn inetutils_telnetd() {
     t.assert_negotiations_at_most(60);
 }
 
-#[test]
-fn telnet_chatd_with_mccp2() {
+fn telnet_chatd_with_mccp2(copying: bool) {
     let (_server, addr) = peers::telnet_chatd();
     let recorder = Recorder::start(addr);
     let policy = Policy::new().with_remote(Opt::MCCP2).with_remote(Opt::ECHO);
-    let mut client = CoreClient::connect(recorder.addr(), policy);
+    let mut client = CoreClient::connect(recorder.addr(), policy, copying);
     client.read_until(0, b"Enter name: ", PATIENCE).unwrap();
     client.send_text(b"interop\n");
     client
@@ -206,8 +205,7 @@ fn telnet_chatd_with_mccp2() {
     t.assert_negotiations_at_most(10);
 }
 
-#[test]
-fn telnetlib_style_server() {
+fn telnetlib_style_server(copying: bool) {
     let (mut server, addr) = peers::telnetlib_server();
     let recorder = Recorder::start(addr);
     let policy = Policy::new()
@@ -215,7 +213,7 @@ fn telnetlib_style_server() {
         .with_local(Opt::TTYPE)
         .with_remote(Opt::ECHO)
         .with_remote(Opt::SGA);
-    let mut client = CoreClient::connect(recorder.addr(), policy);
+    let mut client = CoreClient::connect(recorder.addr(), policy, copying);
     client
         .read_until(0, b"server \xff ready\r\n", PATIENCE)
         .unwrap();
@@ -256,8 +254,7 @@ fn telnetlib_style_server() {
     );
 }
 
-#[test]
-fn telnetlib3_server() {
+fn telnetlib3_server(copying: bool) {
     let (mut server, addr) = peers::telnetlib3_server();
     let recorder = Recorder::start(addr);
     let policy = Policy::new()
@@ -267,7 +264,7 @@ fn telnetlib3_server() {
         .with_remote(Opt::BINARY)
         .with_remote(Opt::ECHO)
         .with_remote(Opt::SGA);
-    let mut client = CoreClient::connect(recorder.addr(), policy);
+    let mut client = CoreClient::connect(recorder.addr(), policy, copying);
     client
         .read_until(0, b"telnetlib3 server \xff ready\r\n", PATIENCE)
         .unwrap();
@@ -297,3 +294,29 @@ fn telnetlib3_server() {
 fn client_binary(t: &telnet_interop::Transcript) -> bool {
     t.sent(Dir::ToServer, Verb::Will, Opt::BINARY) && t.sent(Dir::ToServer, Verb::Do, Opt::BINARY)
 }
+
+/// Each test with both drive loops of the core.
+macro_rules! both_loops {
+    ($($name:ident),* $(,)?) => {
+        mod events {
+            $(#[test]
+            fn $name() {
+                super::$name(false)
+            })*
+        }
+        mod copying {
+            $(#[test]
+            fn $name() {
+                super::$name(true)
+            })*
+        }
+    };
+}
+
+both_loops!(
+    busybox_telnetd,
+    inetutils_telnetd,
+    telnet_chatd_with_mccp2,
+    telnetlib_style_server,
+    telnetlib3_server
+);

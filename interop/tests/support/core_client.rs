@@ -1,6 +1,7 @@
 //! A Telnet client made of `telnet-proto` and a `TcpStream`, nothing else:
-//! the core driven exactly as its crate documentation shows, so that the
-//! core meets the real servers even without an adapter in between.
+//! the core driven exactly as its crate documentation shows (by
+//! `Feed::poll_event`, or by `Feed::read`), so that the core meets the
+//! real servers even without an adapter in between.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -19,13 +20,16 @@ pub(crate) struct CoreClient {
     stream: TcpStream,
     session: Session,
     inflater: Option<Decompress>,
+    /// Whether the core is driven by `Feed::read` rather than `poll_event`.
+    copying: bool,
     /// Application data received so far (NVT newlines: CR NUL read as CR).
     pub(crate) data: Vec<u8>,
     pub(crate) closed: bool,
 }
 
 impl CoreClient {
-    pub(crate) fn connect(addr: SocketAddr, policy: Policy) -> CoreClient {
+    /// Connects; `copying` drives the core with `Feed::read`.
+    pub(crate) fn connect(addr: SocketAddr, policy: Policy, copying: bool) -> CoreClient {
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10))
             .unwrap_or_else(|e| panic!("connecting to {addr}: {e}"));
         stream.set_nodelay(true).unwrap();
@@ -33,6 +37,7 @@ impl CoreClient {
             stream,
             session: Session::new(Config::new().policy(policy)),
             inflater: None,
+            copying,
             data: Vec::new(),
             closed: false,
         }
@@ -163,43 +168,27 @@ impl CoreClient {
         let mut replies: Vec<u8> = Vec::new();
         let mut compressed: Option<Vec<u8>> = None;
         let mut feed = self.session.feed(input);
-        while let Some(event) = feed.poll_event() {
-            match event {
-                Event::Data(bytes) => self.data.extend_from_slice(bytes),
-                Event::Negotiation {
-                    received,
-                    reply,
-                    changed,
-                } => {
-                    if let Some(reply) = reply {
-                        replies.extend_from_slice(&reply.to_bytes());
-                    }
-                    let side = received.verb.received_side();
-                    if (received.option, side, changed)
-                        == (TelnetOption::NAWS, Side::Local, Some(true))
-                    {
-                        let (w, h) = WINDOW;
-                        let payload = [(w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8];
-                        let mut sb = [0u8; 32];
-                        let n =
-                            encode::subnegotiation(TelnetOption::NAWS, &payload, &mut sb).unwrap();
-                        replies.extend_from_slice(&sb[..n]);
-                    }
+        if self.copying {
+            let mut data = vec![0u8; input.len() + 128];
+            let mut answers = vec![0u8; input.len() + 2];
+            loop {
+                let read = feed.read(&mut data, &mut answers);
+                self.data.extend_from_slice(&data[..read.data]);
+                replies.extend_from_slice(&answers[..read.replies]);
+                if let Some(event) = read.event {
+                    // The reply of a reported negotiation is in `answers`.
+                    on_event(event, false, &mut replies, &mut compressed);
+                } else if feed.is_done() {
+                    break;
                 }
-                Event::Subnegotiation {
-                    option: TelnetOption::TTYPE,
-                    payload: [1],
-                } => {
-                    let mut payload = vec![0u8];
-                    payload.extend_from_slice(TERMINAL);
-                    let mut sb = [0u8; 64];
-                    let n = encode::subnegotiation(TelnetOption::TTYPE, &payload, &mut sb).unwrap();
-                    replies.extend_from_slice(&sb[..n]);
+            }
+        } else {
+            while let Some(event) = feed.poll_event() {
+                if let Event::Data(bytes) = event {
+                    self.data.extend_from_slice(bytes);
+                } else {
+                    on_event(event, true, &mut replies, &mut compressed);
                 }
-                Event::CompressionStart { rest, .. } => {
-                    compressed = Some(rest.to_vec());
-                }
-                _ => {}
             }
         }
         if !replies.is_empty() {
@@ -209,5 +198,48 @@ impl CoreClient {
             self.inflater = Some(Decompress::new(true));
             self.receive(&rest);
         }
+    }
+}
+
+/// What the client does with an event other than data: answers a
+/// negotiation (`send_reply`: its reply is not sent otherwise), sends its
+/// window size once NAWS is on, answers TTYPE SEND, and keeps the
+/// compressed rest after an MCCP2 start.
+fn on_event(
+    event: Event<'_, '_>,
+    send_reply: bool,
+    replies: &mut Vec<u8>,
+    compressed: &mut Option<Vec<u8>>,
+) {
+    match event {
+        Event::Negotiation {
+            received,
+            reply,
+            changed,
+        } => {
+            if let (Some(reply), true) = (reply, send_reply) {
+                replies.extend_from_slice(&reply.to_bytes());
+            }
+            let side = received.verb.received_side();
+            if (received.option, side, changed) == (TelnetOption::NAWS, Side::Local, Some(true)) {
+                let (w, h) = WINDOW;
+                let payload = [(w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8];
+                let mut sb = [0u8; 32];
+                let n = encode::subnegotiation(TelnetOption::NAWS, &payload, &mut sb).unwrap();
+                replies.extend_from_slice(&sb[..n]);
+            }
+        }
+        Event::Subnegotiation {
+            option: TelnetOption::TTYPE,
+            payload: [1],
+        } => {
+            let mut payload = vec![0u8];
+            payload.extend_from_slice(TERMINAL);
+            let mut sb = [0u8; 64];
+            let n = encode::subnegotiation(TelnetOption::TTYPE, &payload, &mut sb).unwrap();
+            replies.extend_from_slice(&sb[..n]);
+        }
+        Event::CompressionStart { rest, .. } => *compressed = Some(rest.to_vec()),
+        _ => {}
     }
 }
