@@ -282,11 +282,6 @@ pub(crate) struct Outcome {
     pub(crate) reply: Option<Negotiation>,
     /// The new enabled-ness of the side concerned, if it changed.
     pub(crate) changed: Option<bool>,
-    /// Whether the application needs to hear of it even when the reply
-    /// is sent for it: the side's state moved (turned on or off, or a
-    /// request of ours was answered), or it is about TIMING-MARK, whose
-    /// answers are the point of asking.
-    pub(crate) notable: bool,
 }
 
 /// The 256 × 2 RFC 1143 table: low nibble ours, high nibble the peer's.
@@ -338,15 +333,16 @@ impl Table {
         Outcome {
             reply: REPLY_VERB[kind].map(|verb| Negotiation::new(verb, option)),
             changed: CHANGED[usize::from((entry >> 5) & 3)],
-            notable: entry & STATE_CHANGED != 0,
         }
     }
 
     /// [`receive`](Self::receive) for the copying drive loop.
     ///
-    /// A negotiation that is not [notable](Outcome::notable) comes back as
-    /// its reply's verb byte alone (0 for none), cheap to write out; a
-    /// notable one as its whole [`Outcome`].
+    /// A negotiation the application need not hear of comes back as its
+    /// reply's verb byte alone (0 for none), cheap to write out. One it
+    /// must hear of comes back as its whole [`Outcome`]: the side's state
+    /// moved (turned on or off, or a request of ours was answered), or it
+    /// is about TIMING-MARK, whose answers are the point of asking.
     #[inline]
     pub(crate) fn receive_quietly(
         &mut self,
@@ -367,7 +363,6 @@ impl Table {
         Err(Outcome {
             reply: REPLY_VERB[kind].map(|verb| Negotiation::new(verb, option)),
             changed: CHANGED[usize::from((entry >> 5) & 3)],
-            notable: true,
         })
     }
 
@@ -409,7 +404,6 @@ impl Table {
         Outcome {
             reply: reply.map(|verb| Negotiation::new(verb, option)),
             changed: None,
-            notable: true,
         }
     }
 

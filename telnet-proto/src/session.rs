@@ -462,7 +462,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// A complete negotiation was received.
     #[inline]
     fn negotiate(&mut self, verb: Verb, option: u8) -> Event<'static, 'static> {
-        let (received, Outcome { reply, changed, .. }) = self.negotiation(verb, option);
+        let (received, Outcome { reply, changed }) = self.negotiation(verb, option);
         Event::Negotiation {
             received,
             reply,
@@ -471,16 +471,12 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     }
 
     /// A complete negotiation was received: what it is, and what the
-    /// table made of it. In manual mode nothing is answered or recorded,
-    /// and every negotiation is notable.
+    /// table made of it. In manual mode nothing is answered or recorded.
     #[inline]
     fn negotiation(&mut self, verb: Verb, option: u8) -> (Negotiation, Outcome) {
         let received = Negotiation::new(verb, TelnetOption(option));
         let outcome = if self.manual {
-            Outcome {
-                notable: true,
-                ..Outcome::default()
-            }
+            Outcome::default()
         } else {
             self.table.receive(received, &self.policy)
         };
@@ -493,10 +489,8 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     #[inline]
     fn negotiation_quietly(&mut self, verb: Verb, option: u8) -> Result<u8, Outcome> {
         if self.manual {
-            return Err(Outcome {
-                notable: true,
-                ..Outcome::default()
-            });
+            // Every negotiation is the application's to answer.
+            return Err(Outcome::default());
         }
         self.table.receive_quietly(verb, option, &self.policy)
     }

@@ -3,7 +3,6 @@
 
 use super::{Event, Feed, Newline, State, Step};
 use crate::consts::{CR, IAC, NUL};
-use crate::negotiation::Outcome;
 use crate::{Negotiation, TelnetOption, Verb};
 
 /// What one call of [`Feed::read`] produced, in stream order: `data`
@@ -277,7 +276,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                             return None;
                         }
                         self.pos += 3;
-                        if let Some(step) = self.read_negotiation(verb, rest[2], out) {
+                        if let Some(step) =
+                            self.read_negotiation(verb, rest[2], out.replies, &mut out.replies_len)
+                        {
                             return Some(step);
                         }
                     }
@@ -303,7 +304,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     }
                     self.pos += 1;
                     self.session.state = State::Data;
-                    if let Some(step) = self.read_negotiation(verb, first, out) {
+                    if let Some(step) =
+                        self.read_negotiation(verb, first, out.replies, &mut out.replies_len)
+                    {
                         return Some(step);
                     }
                 }
@@ -333,9 +336,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// that removes input (the second byte of `IAC IAC`, the NUL of
     /// `CR NUL`, a negotiation) the rest of the block is copied again as
     /// 64 bytes (from the input, or near its end from a copy with slack),
-    /// to close the gap. So the work depends on
-    /// how many such bytes a block holds, not on where they fall: no branch
-    /// mispredicts on the distance between escapes. A negotiation is
+    /// to close the gap. So the work depends on how many such bytes a
+    /// block holds, not on where they fall: no branch mispredicts on the
+    /// distance between escapes. A negotiation is
     /// answered into the replies and ends the call only if it is notable.
     /// Anything else (another command, a sequence cut by the end of the
     /// input, less than 128 bytes of room for data) is left to the general
@@ -401,23 +404,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                         }
                         seg = k + 3;
                         data_from = at + 3;
-                        match self.session.negotiation_quietly(verb, option) {
-                            Ok(reply) => {
-                                out.replies[r..r + 3].copy_from_slice(&[IAC, reply, option]);
-                                r += if reply != 0 { 3 } else { 0 };
-                            }
-                            Err(outcome) => {
-                                if let Some(reply) = outcome.reply {
-                                    out.replies[r..r + 3].copy_from_slice(&reply.to_bytes());
-                                    r += 3;
-                                }
-                                let event = Event::Negotiation {
-                                    received: Negotiation::new(verb, TelnetOption(option)),
-                                    reply: outcome.reply,
-                                    changed: outcome.changed,
-                                };
-                                break 'blocks (at + 3, Fast::Event(Step::Event(event)));
-                            }
+                        if let Some(step) = self.read_negotiation(verb, option, out.replies, &mut r)
+                        {
+                            break 'blocks (at + 3, Fast::Event(step));
                         }
                     }
                 }
@@ -446,25 +435,36 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         stop
     }
 
-    /// A whole negotiation, its bytes consumed: the reply goes to `out`
-    /// (which has room for it); returns the event if it is notable.
-    #[inline]
-    fn read_negotiation(&mut self, verb: Verb, option: u8, out: &mut Out<'_>) -> Option<Step<'i>> {
-        let (received, outcome) = self.session.negotiation(verb, option);
-        let Outcome {
-            reply,
-            changed,
-            notable,
-        } = outcome;
-        if let Some(reply) = reply {
-            out.replies[out.replies_len..out.replies_len + 3].copy_from_slice(&reply.to_bytes());
-            out.replies_len += 3;
+    /// A whole negotiation, its bytes consumed: the reply is written to
+    /// `replies` at `*len` (which has room for it); returns the event if it
+    /// is notable. Both the general loop and [`fast`](Self::fast) answer
+    /// through here.
+    #[inline(always)]
+    fn read_negotiation(
+        &mut self,
+        verb: Verb,
+        option: u8,
+        replies: &mut [u8],
+        len: &mut usize,
+    ) -> Option<Step<'i>> {
+        match self.session.negotiation_quietly(verb, option) {
+            Ok(reply) => {
+                replies[*len..*len + 3].copy_from_slice(&[IAC, reply, option]);
+                *len += if reply != 0 { 3 } else { 0 };
+                None
+            }
+            Err(outcome) => {
+                if let Some(reply) = outcome.reply {
+                    replies[*len..*len + 3].copy_from_slice(&reply.to_bytes());
+                    *len += 3;
+                }
+                Some(Step::Event(Event::Negotiation {
+                    received: Negotiation::new(verb, TelnetOption(option)),
+                    reply: outcome.reply,
+                    changed: outcome.changed,
+                }))
+            }
         }
-        notable.then_some(Step::Event(Event::Negotiation {
-            received,
-            reply,
-            changed,
-        }))
     }
 
     /// In data, `rest` not empty and not starting with `IAC`: copies data
