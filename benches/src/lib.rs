@@ -163,9 +163,9 @@ pub mod ours {
     }
 
     /// Room for the data and the replies of one `read` call on a 4 KiB
-    /// chunk (input + 1 and input + 2 bytes); smaller buffers only mean
-    /// more calls.
-    const ROOM: usize = 4096 + 8;
+    /// chunk: `input.len() + 128`, as `Feed::read` asks for full speed
+    /// (its 64-byte blocks run while 128 bytes are free).
+    const ROOM: usize = 4096 + 128;
 
     /// Feeds `input` to `session` in `chunk`-byte pieces through
     /// [`Feed::read`](telnet_proto::Feed::read), consuming everything:
