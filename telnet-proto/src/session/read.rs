@@ -43,12 +43,13 @@ impl Out<'_> {
     fn data_full(&self) -> bool {
         self.len >= self.data.len()
     }
+}
 
-    /// Whether a reply might not fit.
-    #[inline]
-    fn replies_full(&self) -> bool {
-        self.replies.len() - self.replies_len < 3
-    }
+/// The three bytes of `replies` from `at`, where the next reply goes, if
+/// it has them.
+#[inline(always)]
+fn reply_slot(replies: &mut [u8], at: usize) -> Option<&mut [u8; 3]> {
+    replies.get_mut(at..)?.first_chunk_mut::<3>()
 }
 
 /// The position of the first byte of `haystack` that a run of data stops
@@ -63,46 +64,57 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
 }
 
 /// The bytes of a 64-byte block that data stops at, as a bit mask (bit
-/// `k` for `block[k]`): every `IAC`, and with `NVT` every `NUL` that
-/// follows a CR (`cr_before`: the byte before the block is a CR).
+/// `k` for `block[k]`, which is `window[k + 1]`): every `IAC`, and with
+/// `NVT` every `NUL` that follows a CR. `window[0]` is the byte before the
+/// block (any byte but CR when there is none).
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
-/// and `pmovmskb`, about 45 instructions for the block; elsewhere a byte
-/// loop ([`stop_mask_bytes`]).
+/// of the block and of the block shifted by a byte (loaded from one byte
+/// earlier), and one `pmovmskb` per 16 bytes; elsewhere a byte loop
+/// ([`stop_mask_bytes`]).
 #[inline(always)]
-fn stop_mask<const NVT: bool>(block: &[u8; 64], cr_before: bool) -> u64 {
+fn stop_mask<const NVT: bool>(window: &[u8; WINDOW]) -> u64 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2"
     ))]
     {
         use safe_arch::{
-            cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-            zeroed_m128i,
+            bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i,
+            move_mask_i8_m128i, set_splat_i8_m128i, zeroed_m128i,
         };
         let (iac, nul, cr) = (
             set_splat_i8_m128i(-1),
             zeroed_m128i(),
             set_splat_i8_m128i(13),
         );
-        let (mut iacs, mut nuls, mut crs) = (0, 0, 0);
-        for (k, lane) in block.chunks_exact(16).enumerate() {
-            let bytes = load_unaligned_m128i(lane.try_into().unwrap_or(&[0; 16]));
-            let bits = |hits| u64::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
-            iacs |= bits(cmp_eq_mask_i8_m128i(bytes, iac));
+        let lane = |at: usize| {
+            let bytes = window
+                .get(at..at + 16)
+                .and_then(|lane| lane.try_into().ok());
+            load_unaligned_m128i(bytes.unwrap_or(&[0; 16]))
+        };
+        let mut stops = 0;
+        for k in 0..4 {
+            let bytes = lane(16 * k + 1);
+            let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
             if NVT {
-                nuls |= bits(cmp_eq_mask_i8_m128i(bytes, nul));
-                crs |= bits(cmp_eq_mask_i8_m128i(bytes, cr));
+                let after_cr = cmp_eq_mask_i8_m128i(lane(16 * k), cr);
+                hits = bitor_m128i(
+                    hits,
+                    bitand_m128i(cmp_eq_mask_i8_m128i(bytes, nul), after_cr),
+                );
             }
+            stops |= u64::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
         }
-        iacs | (nuls & (crs << 1 | u64::from(cr_before)))
+        stops
     }
     #[cfg(not(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2"
     )))]
     {
-        stop_mask_bytes::<NVT>(block, cr_before)
+        stop_mask_bytes::<NVT>(window)
     }
 }
 
@@ -116,21 +128,19 @@ fn stop_mask<const NVT: bool>(block: &[u8; 64], cr_before: bool) -> u64 {
     allow(dead_code)
 )]
 #[inline]
-fn stop_mask_bytes<const NVT: bool>(block: &[u8; 64], cr_before: bool) -> u64 {
-    let mut previous = if cr_before { CR } else { 0 };
+fn stop_mask_bytes<const NVT: bool>(window: &[u8; WINDOW]) -> u64 {
     let mut mask = 0;
-    for (k, &byte) in block.iter().enumerate() {
-        let stop = byte == IAC || (NVT && byte == NUL && previous == CR);
+    for (k, pair) in window[..65].windows(2).enumerate() {
+        let stop = pair[1] == IAC || (NVT && pair[1] == NUL && pair[0] == CR);
         mask |= u64::from(stop) << k;
-        previous = byte;
     }
     mask
 }
 
-/// The bytes [`Feed::fast`] reads from a block's start: the block, and 66
-/// more, since a sequence may end two bytes past the block and the rest of
-/// the block is then copied as 64 bytes from there.
-const SCRATCH: usize = 130;
+/// The bytes [`Feed::fast`] reads around a block: the byte before it, the
+/// block, and 66 more, since a sequence may end two bytes past the block
+/// and the rest of the block is then copied as 64 bytes from there.
+const WINDOW: usize = 131;
 
 /// Copies the first 64 bytes of `src` over the first 64 of `dst` (both
 /// have them where it is called).
@@ -272,12 +282,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 State::Data => match rest.get(1).copied().map(Verb::from_byte) {
                     // `IAC <verb> <option>`, whole in this input.
                     Some(Some(verb)) if rest.len() >= 3 => {
-                        if out.replies_full() {
+                        let Some(slot) = reply_slot(out.replies, out.replies_len) else {
                             return None;
-                        }
+                        };
                         self.pos += 3;
                         if let Some(step) =
-                            self.read_negotiation(verb, rest[2], out.replies, &mut out.replies_len)
+                            self.read_negotiation(verb, rest[2], slot, &mut out.replies_len)
                         {
                             return Some(step);
                         }
@@ -299,13 +309,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     }
                 },
                 State::Verb(verb) => {
-                    if out.replies_full() {
+                    let Some(slot) = reply_slot(out.replies, out.replies_len) else {
                         return None;
-                    }
+                    };
                     self.pos += 1;
                     self.session.state = State::Data;
                     if let Some(step) =
-                        self.read_negotiation(verb, first, out.replies, &mut out.replies_len)
+                        self.read_negotiation(verb, first, slot, &mut out.replies_len)
                     {
                         return Some(step);
                     }
@@ -352,7 +362,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let (mut o, mut r) = (out.len, out.replies_len);
         // The last bytes of the input, with slack after them, so that "the
         // rest of the block" can always be copied as 64 bytes.
-        let mut scratch = [0u8; SCRATCH];
+        let mut scratch = [0u8; WINDOW];
         // Where the block starts, and where the current run of data began
         // (a NUL there does not follow a CR of data); both index `rest`.
         let (mut i, mut data_from) = (0, 0);
@@ -361,60 +371,67 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             if i >= n || dst.len() - o < 128 {
                 break (i.min(n), Fast::Slow);
             }
-            let len = 64.min(n - i);
-            let src: &[u8] = match rest.get(i..i + SCRATCH) {
-                Some(src) => src,
-                None => {
-                    let last = &rest[i..];
-                    scratch[..last.len()].copy_from_slice(last);
+            // Input bytes from the block's start (more than 64 after the
+            // first block of a long input).
+            let avail = n - i;
+            // `window[1 + k]` is `rest[i + k]`, `window[0]` the byte before
+            // (a CR there that is no data is seen to in the loop).
+            let window: &[u8; WINDOW] = match (self.pos + i)
+                .checked_sub(1)
+                .and_then(|from| input.get(from..from + WINDOW))
+                .map(<&[u8; WINDOW]>::try_from)
+            {
+                Some(Ok(window)) => window,
+                _ => {
+                    // The input's start or its end is near. Bytes past
+                    // `avail` may be left from an earlier block: only bytes
+                    // before `avail` are ever acted on.
+                    scratch[0] = match (self.pos + i).checked_sub(1) {
+                        Some(before) => input[before],
+                        None => 0,
+                    };
+                    let last = &rest[i..n.min(i + WINDOW - 1)];
+                    scratch[1..1 + last.len()].copy_from_slice(last);
                     &scratch
                 }
             };
-            let block: &[u8; 64] = src[..64].try_into().unwrap_or(&[0; 64]);
+            let len = avail.min(64);
             let valid = u64::MAX >> (64 - len);
-            let cr_before = i > data_from && rest[i - 1] == CR;
-            let mut stops = stop_mask::<NVT>(block, cr_before) & valid;
-            copy64(&mut dst[o..], src);
+            let mut stops = stop_mask::<NVT>(window) & valid;
+            copy64(&mut dst[o..], &window[1..]);
             // `dst[o..]` holds `rest[i + seg..i + len]`; data before `seg`
             // is accounted for in `o`.
             let mut seg = 0;
             while stops != 0 {
-                let k = stops.trailing_zeros() as usize;
+                let k = stops.trailing_zeros() as usize & 63;
                 o += k - seg;
-                let at = i + k;
-                if block[k] == NUL {
-                    // With `NVT`, the NUL of CR NUL is dropped, unless that
-                    // CR was no data (the option byte of a negotiation).
-                    seg = k + usize::from(at > data_from);
+                if NVT && window[k + 1] == NUL {
+                    // The NUL of CR NUL is dropped, unless that CR was no
+                    // data (the option byte of a negotiation).
+                    seg = k + usize::from(i + k > data_from);
+                    stops &= stops - 1;
+                } else if window[k + 2] == IAC && k + 1 < avail {
+                    // IAC IAC: the first 0xFF is data (already in place).
+                    o += 1;
+                    seg = k + 2;
+                    stops &= !(3 << k);
                 } else {
-                    let Some(&next) = rest.get(at + 1) else {
-                        break 'blocks (at, Fast::Slow);
+                    let (Some(verb), true) = (Verb::from_byte(window[k + 2]), k + 2 < avail) else {
+                        break 'blocks (i + k, Fast::Slow);
                     };
-                    if next == IAC {
-                        // The first 0xFF is data (already in place).
-                        o += 1;
-                        seg = k + 2;
-                    } else {
-                        let (Some(verb), Some(&option)) = (Verb::from_byte(next), rest.get(at + 2))
-                        else {
-                            break 'blocks (at, Fast::Slow);
-                        };
-                        if out.replies.len() - r < 3 {
-                            break 'blocks (at, Fast::RepliesFull);
-                        }
-                        seg = k + 3;
-                        data_from = at + 3;
-                        if let Some(step) = self.read_negotiation(verb, option, out.replies, &mut r)
-                        {
-                            break 'blocks (at + 3, Fast::Event(step));
-                        }
+                    let Some(slot) = reply_slot(out.replies, r) else {
+                        break 'blocks (i + k, Fast::RepliesFull);
+                    };
+                    seg = k + 3;
+                    data_from = i + seg;
+                    // The option byte may be 0xFF.
+                    stops &= !(7 << k);
+                    if let Some(step) = self.read_negotiation(verb, window[k + 3], slot, &mut r) {
+                        break 'blocks (data_from, Fast::Event(step));
                     }
                 }
-                // Forget this stop and any the sequence consumed (`seg`
-                // may pass the block's end by up to two bytes; a NUL kept
-                // as data stays at `seg`), and close the gap.
-                stops &= (u128::from(u64::MAX) << seg.max(k + 1)) as u64;
-                copy64(&mut dst[o..], &src[seg..]);
+                // Close the gap.
+                copy64(&mut dst[o..], &window[1 + seg..]);
             }
             if seg < len {
                 o += len - seg;
@@ -444,18 +461,18 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         &mut self,
         verb: Verb,
         option: u8,
-        replies: &mut [u8],
+        slot: &mut [u8; 3],
         len: &mut usize,
     ) -> Option<Step<'i>> {
         match self.session.negotiation_quietly(verb, option) {
             Ok(reply) => {
-                replies[*len..*len + 3].copy_from_slice(&[IAC, reply, option]);
+                *slot = [IAC, reply, option];
                 *len += if reply != 0 { 3 } else { 0 };
                 None
             }
             Err(outcome) => {
                 if let Some(reply) = outcome.reply {
-                    replies[*len..*len + 3].copy_from_slice(&reply.to_bytes());
+                    *slot = reply.to_bytes();
                     *len += 3;
                 }
                 Some(Step::Event(Event::Negotiation {
@@ -552,29 +569,26 @@ mod tests {
 
     #[test]
     fn stop_mask_finds_every_iac_and_every_nul_after_a_cr() {
-        // Blocks of every mix of the bytes that matter, placed everywhere.
+        // Windows of every mix of the bytes that matter, placed everywhere
+        // (the byte before the block and the slack after it included).
         let bytes = [0x00, 0xff, 0x0d, 0x0a, 0x41, 0x80, 0x7f, 0xfe, 0x01];
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..5000 {
-            let mut block = [0u8; 64];
-            for byte in &mut block {
+        for _ in 0..10000 {
+            let mut window = [0u8; WINDOW];
+            for byte in &mut window {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
                 *byte = bytes[(seed % bytes.len() as u64) as usize];
             }
-            for cr_before in [false, true] {
-                assert_eq!(
-                    stop_mask::<true>(&block, cr_before),
-                    stop_mask_bytes::<true>(&block, cr_before)
-                );
-                assert_eq!(
-                    stop_mask::<false>(&block, cr_before),
-                    stop_mask_bytes::<false>(&block, cr_before)
-                );
-            }
+            assert_eq!(stop_mask::<true>(&window), stop_mask_bytes::<true>(&window));
+            assert_eq!(
+                stop_mask::<false>(&window),
+                stop_mask_bytes::<false>(&window)
+            );
         }
-        let mut block = [b'x'; 64];
+        let mut window = [b'x'; WINDOW];
+        let block = &mut window[1..65];
         block[0] = NUL;
         block[5] = IAC;
         block[16] = CR;
@@ -582,11 +596,10 @@ mod tests {
         block[40] = NUL;
         block[62] = CR;
         block[63] = NUL;
-        assert_eq!(stop_mask::<true>(&block, false), 1 << 5 | 1 << 17 | 1 << 63);
-        assert_eq!(
-            stop_mask::<true>(&block, true),
-            1 | 1 << 5 | 1 << 17 | 1 << 63
-        );
-        assert_eq!(stop_mask::<false>(&block, true), 1 << 5);
+        window[66] = IAC; // past the block: never a stop
+        assert_eq!(stop_mask::<true>(&window), 1 << 5 | 1 << 17 | 1 << 63);
+        window[0] = CR;
+        assert_eq!(stop_mask::<true>(&window), 1 | 1 << 5 | 1 << 17 | 1 << 63);
+        assert_eq!(stop_mask::<false>(&window), 1 << 5);
     }
 }
