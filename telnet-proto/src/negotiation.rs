@@ -275,6 +275,34 @@ const RECEIVE: [u8; 32] = {
     table
 };
 
+/// [`QUIET`]'s entry for a negotiation that moves the state.
+const NOTABLE: u8 = 1;
+
+/// [`RECEIVE`] for [`Table::receive_quietly`], one lookup from what is at
+/// hand: indexed by the verb (`WILL`, `WONT`, `DO`, `DONT` as 0 to 3) times
+/// 512, whether the policy allows the option on that side times 256, and
+/// the option's state byte (both sides). An entry is the reply's verb byte
+/// (0 for none) when the state stays as it is, else [`NOTABLE`].
+const QUIET: [u8; 2048] = {
+    let mut table = [0; 2048];
+    let mut index = 0;
+    while index < 2048 {
+        let v = index >> 9;
+        let remote = (v >> 1) ^ 1;
+        let enable = (v & 1) ^ 1;
+        let allowed = (index >> 8) & 1;
+        let before = ((index & 0xff) >> (remote * 4)) & 7;
+        let entry = RECEIVE[before | enable << 3 | allowed << 4];
+        table[index] = if entry & STATE_CHANGED != 0 {
+            NOTABLE
+        } else {
+            REPLY_BYTE[((entry & REPLY_MASK) >> 3) as usize | remote << 2]
+        };
+        index += 1;
+    }
+    table
+};
+
 /// What a received negotiation did to the table.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Outcome {
@@ -355,15 +383,15 @@ impl Table {
         if option == TelnetOption::TIMING_MARK {
             return Err(Self::timing_mark(verb, policy));
         }
-        let (entry, remote) = self.apply(verb, code, policy);
-        let kind = usize::from((entry & REPLY_MASK) >> 3) | remote << 2;
-        if entry & STATE_CHANGED == 0 {
-            return Ok(REPLY_BYTE[kind]);
+        let v = usize::from(verb as u8 - Verb::Will as u8);
+        let remote = (v >> 1) ^ 1;
+        let code = usize::from(code);
+        let allowed = (policy.sides[remote][code >> 6] >> (code & 63)) as usize & 1;
+        match QUIET[v << 9 | allowed << 8 | usize::from(self.states[code])] {
+            NOTABLE => Err(self.receive(Negotiation::new(verb, option), policy)),
+            // The state stays as it is: nothing to write back.
+            reply => Ok(reply),
         }
-        Err(Outcome {
-            reply: REPLY_VERB[kind].map(|verb| Negotiation::new(verb, option)),
-            changed: CHANGED[usize::from((entry >> 5) & 3)],
-        })
     }
 
     /// Applies a received negotiation to the table: returns the

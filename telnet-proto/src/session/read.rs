@@ -69,37 +69,56 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
 /// block (any byte but CR when there is none).
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
-/// of the block and of the block shifted by a byte (loaded from one byte
-/// earlier), and one `pmovmskb` per 16 bytes; elsewhere a byte loop
-/// ([`stop_mask_bytes`]).
+/// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
+/// ([`stop_mask_bytes`]). Which bytes follow a CR is found by comparing
+/// the window loaded one byte further back, or, with `COPIED` (the window
+/// was just copied into place, and a load across two of those stores
+/// would wait for them), by shifting the CR compare in registers.
 #[inline(always)]
-fn stop_mask<const NVT: bool>(window: &[u8; WINDOW]) -> u64 {
+fn stop_mask<const NVT: bool, const COPIED: bool>(window: &[u8; WINDOW]) -> u64 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2"
     ))]
     {
         use safe_arch::{
-            bitand_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i,
-            move_mask_i8_m128i, set_splat_i8_m128i, zeroed_m128i,
+            bitand_m128i, bitor_m128i, byte_shl_imm_u128_m128i, byte_shr_imm_u128_m128i,
+            cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_i32_m128i_s,
+            set_splat_i8_m128i, zeroed_m128i,
         };
         let (iac, nul, cr) = (
             set_splat_i8_m128i(-1),
             zeroed_m128i(),
             set_splat_i8_m128i(13),
         );
-        let lane = |at: usize| {
-            let bytes = window
+        let load = |at: usize| {
+            let lane = window
                 .get(at..at + 16)
                 .and_then(|lane| lane.try_into().ok());
-            load_unaligned_m128i(bytes.unwrap_or(&[0; 16]))
+            load_unaligned_m128i(lane.unwrap_or(&[0; 16]))
         };
+        // With `COPIED`, the CR compare of the previous 16 bytes (only its
+        // last byte is used): for the first lane, the byte before the block.
+        let mut crs_before = byte_shl_imm_u128_m128i::<15>(cmp_eq_mask_i8_m128i(
+            set_i32_m128i_s(i32::from(window[0])),
+            cr,
+        ));
         let mut stops = 0;
         for k in 0..4 {
-            let bytes = lane(16 * k + 1);
+            let bytes = load(16 * k + 1);
             let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
             if NVT {
-                let after_cr = cmp_eq_mask_i8_m128i(lane(16 * k), cr);
+                let after_cr = if COPIED {
+                    let crs = cmp_eq_mask_i8_m128i(bytes, cr);
+                    let after_cr = bitor_m128i(
+                        byte_shl_imm_u128_m128i::<1>(crs),
+                        byte_shr_imm_u128_m128i::<15>(crs_before),
+                    );
+                    crs_before = crs;
+                    after_cr
+                } else {
+                    cmp_eq_mask_i8_m128i(load(16 * k), cr)
+                };
                 hits = bitor_m128i(
                     hits,
                     bitand_m128i(cmp_eq_mask_i8_m128i(bytes, nul), after_cr),
@@ -376,12 +395,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             let avail = n - i;
             // `window[1 + k]` is `rest[i + k]`, `window[0]` the byte before
             // (a CR there that is no data is seen to in the loop).
-            let window: &[u8; WINDOW] = match (self.pos + i)
+            let (window, stops) = match (self.pos + i)
                 .checked_sub(1)
                 .and_then(|from| input.get(from..from + WINDOW))
                 .map(<&[u8; WINDOW]>::try_from)
             {
-                Some(Ok(window)) => window,
+                Some(Ok(window)) => (window, stop_mask::<NVT, false>(window)),
                 _ => {
                     // The input's start or its end is near. Bytes past
                     // `avail` may be left from an earlier block: only bytes
@@ -392,12 +411,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     };
                     let last = &rest[i..n.min(i + WINDOW - 1)];
                     scratch[1..1 + last.len()].copy_from_slice(last);
-                    &scratch
+                    (&scratch, stop_mask::<NVT, true>(&scratch))
                 }
             };
             let len = avail.min(64);
             let valid = u64::MAX >> (64 - len);
-            let mut stops = stop_mask::<NVT>(window) & valid;
+            let mut stops = stops & valid;
             copy64(&mut dst[o..], &window[1..]);
             // `dst[o..]` holds `rest[i + seg..i + len]`; data before `seg`
             // is accounted for in `o`.
@@ -581,11 +600,14 @@ mod tests {
                 seed ^= seed << 17;
                 *byte = bytes[(seed % bytes.len() as u64) as usize];
             }
-            assert_eq!(stop_mask::<true>(&window), stop_mask_bytes::<true>(&window));
-            assert_eq!(
-                stop_mask::<false>(&window),
-                stop_mask_bytes::<false>(&window)
+            let (nvt, raw) = (
+                stop_mask_bytes::<true>(&window),
+                stop_mask_bytes::<false>(&window),
             );
+            assert_eq!(stop_mask::<true, false>(&window), nvt);
+            assert_eq!(stop_mask::<true, true>(&window), nvt);
+            assert_eq!(stop_mask::<false, false>(&window), raw);
+            assert_eq!(stop_mask::<false, true>(&window), raw);
         }
         let mut window = [b'x'; WINDOW];
         let block = &mut window[1..65];
@@ -597,9 +619,12 @@ mod tests {
         block[62] = CR;
         block[63] = NUL;
         window[66] = IAC; // past the block: never a stop
-        assert_eq!(stop_mask::<true>(&window), 1 << 5 | 1 << 17 | 1 << 63);
+        assert_eq!(stop_mask_bytes::<true>(&window), 1 << 5 | 1 << 17 | 1 << 63);
         window[0] = CR;
-        assert_eq!(stop_mask::<true>(&window), 1 | 1 << 5 | 1 << 17 | 1 << 63);
-        assert_eq!(stop_mask::<false>(&window), 1 << 5);
+        assert_eq!(
+            stop_mask_bytes::<true>(&window),
+            1 | 1 << 5 | 1 << 17 | 1 << 63
+        );
+        assert_eq!(stop_mask_bytes::<false>(&window), 1 << 5);
     }
 }
