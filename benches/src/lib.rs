@@ -163,9 +163,9 @@ pub mod ours {
     }
 
     /// Room for the data and the replies of one `read` call on a 4 KiB
-    /// chunk: `input.len() + 128`, as `Feed::read` asks for full speed
+    /// chunk: `input.len() + 256`, as `Feed::read` asks for full speed
     /// (its 64-byte blocks run while 128 bytes are free).
-    const ROOM: usize = 4096 + 128;
+    const ROOM: usize = 4096 + 256;
 
     /// Feeds `input` to `session` in `chunk`-byte pieces through
     /// [`Feed::read`](telnet_proto::Feed::read), consuming everything:

@@ -7,8 +7,8 @@
 //! Input: `[config, n, size_1 .. size_n, stream ...]`, as for `parse`; the
 //! first two sizes also choose the buffers (bit 7 set: room for a whole
 //! chunk; else 1 to 32 bytes of data and 3 to 18 of replies). Every input
-//! also runs with room for a whole chunk, and with 200 bytes more (where
-//! `read` works 64 bytes at a time).
+//! also runs with room for a whole chunk, and with 300 bytes more (where
+//! `read` works 64 and 128 bytes at a time).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -136,11 +136,12 @@ fn run<const CAP: usize>(framed: &Framed<'_>) {
     };
     let expected = by_poll::<CAP>(&setup, &parts);
     let longest = parts.iter().map(|p| p.len()).max().unwrap_or(0);
-    // Room for a whole chunk; room for the 64-byte block path too; and
+    // Room for a whole chunk; room for the 64- and 128-byte block paths
+    // too; and
     // the buffers the input asks for.
     for (data_cap, replies_cap) in [
         (None, None),
-        (Some(longest + 200), Some(longest + 2)),
+        (Some(longest + 300), Some(longest + 2)),
         (cap(0, 1, 32), cap(1, 3, 16)),
     ] {
         let got = by_read::<CAP>(&setup, &parts, data_cap, replies_cap);

@@ -302,8 +302,10 @@ fn long_runs_cross_the_word_and_memchr_paths() {
             input.extend_from_slice(b"\r\0\xff\xff\r\n");
         }
         let expected = by_poll(config, &[&input]);
-        for cap in [1, 7, 8, 9, 16, 33, 64, 127, 128, 129, 200, 1000] {
-            for chunk in [1, 5, 8, 64, 4096] {
+        for cap in [
+            1, 7, 8, 9, 16, 33, 64, 127, 128, 129, 191, 192, 200, 257, 1000,
+        ] {
+            for chunk in [1, 5, 8, 64, 300, 4096] {
                 let chunks: Vec<&[u8]> = input.chunks(chunk).collect();
                 let context = format!("newline {newline}, buffer {cap}, chunks of {chunk}");
                 same(&by_poll(config, &chunks), &expected, &context);
@@ -330,6 +332,16 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// Text with a stop (an escape, `CR NUL`, a negotiation) now and then.
+fn sparse() -> impl Strategy<Value = Vec<u8>> {
+    (0usize..200, stream()).prop_map(|(run, mut tail)| {
+        tail.truncate(4);
+        let mut part: Vec<u8> = (0..run).map(|i| b'a' + (i % 26) as u8).collect();
+        part.extend(tail);
+        part
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -353,5 +365,30 @@ proptest! {
         same(&poll, &by_read(config, &chunks, input.len() + 1, input.len() + 2), &context);
         // Room for the block-at-a-time path.
         same(&poll, &by_read(config, &chunks, input.len() + 200, input.len() + 2), &context);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    // Long enough for 128-byte blocks (which need 259 bytes of input from
+    // the byte before the block, and 256 bytes of room), at and around the
+    // room they need; dense parts and parts with long runs of plain text.
+    #[test]
+    fn read_does_what_poll_event_does_in_long_inputs(
+        parts in vec(prop_oneof![stream(), sparse()], 1..10),
+        cuts in vec(any::<usize>(), 0..4),
+        newline in 0u8..3,
+        extra in prop_oneof![Just(255usize), Just(256), Just(257), 0usize..400],
+    ) {
+        let input = parts.concat();
+        let config = config(newline, false);
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+        points.extend([0, input.len()]);
+        points.sort_unstable();
+        let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let poll = by_poll(config, &chunks);
+        let context = format!("{input:02x?} cut at {points:?}, {extra} bytes of room to spare");
+        same(&poll, &by_read(config, &chunks, input.len() + extra, input.len() + 2), &context);
     }
 }

@@ -63,10 +63,10 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
     }
 }
 
-/// The bytes of a 64-byte block that data stops at, as a bit mask (bit
-/// `k` for `block[k]`, which is `window[k + 1]`): every `IAC`, and with
-/// `NVT` every `NUL` that follows a CR. `window[0]` is the byte before the
-/// block (any byte but CR when there is none).
+/// The bytes of a block of `LANES` × 16 bytes that data stops at, as a bit
+/// mask (bit `k` for `block[k]`, which is `window[k + 1]`): every `IAC`,
+/// and with `NVT` every `NUL` that follows a CR. `window[0]` is the byte
+/// before the block (any byte but CR when there is none).
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
 /// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
@@ -75,7 +75,7 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
 /// was just copied into place, and a load across two of those stores
 /// would wait for them), by shifting the CR compare in registers.
 #[inline(always)]
-fn stop_mask<const NVT: bool, const COPIED: bool>(window: &[u8; WINDOW]) -> u64 {
+fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(window: &[u8]) -> u128 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2"
@@ -104,7 +104,7 @@ fn stop_mask<const NVT: bool, const COPIED: bool>(window: &[u8; WINDOW]) -> u64 
             cr,
         ));
         let mut stops = 0;
-        for k in 0..4 {
+        for k in 0..LANES {
             let bytes = load(16 * k + 1);
             let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
             if NVT {
@@ -124,7 +124,7 @@ fn stop_mask<const NVT: bool, const COPIED: bool>(window: &[u8; WINDOW]) -> u64 
                     bitand_m128i(cmp_eq_mask_i8_m128i(bytes, nul), after_cr),
                 );
             }
-            stops |= u64::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
+            stops |= u128::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
         }
         stops
     }
@@ -133,12 +133,13 @@ fn stop_mask<const NVT: bool, const COPIED: bool>(window: &[u8; WINDOW]) -> u64 
         target_feature = "sse2"
     )))]
     {
-        stop_mask_bytes::<NVT>(window)
+        stop_mask_bytes::<NVT>(&window[..LANES * 16 + 1])
     }
 }
 
-/// [`stop_mask`] one byte at a time: the portable version, and what the
-/// SSE2 one is tested against.
+/// [`stop_mask`] one byte at a time, for the block `window[1..]` (at most
+/// 128 bytes): the portable version, and what the SSE2 one is tested
+/// against.
 #[cfg_attr(
     all(
         any(target_arch = "x86", target_arch = "x86_64"),
@@ -147,19 +148,82 @@ fn stop_mask<const NVT: bool, const COPIED: bool>(window: &[u8; WINDOW]) -> u64 
     allow(dead_code)
 )]
 #[inline]
-fn stop_mask_bytes<const NVT: bool>(window: &[u8; WINDOW]) -> u64 {
+fn stop_mask_bytes<const NVT: bool>(window: &[u8]) -> u128 {
     let mut mask = 0;
-    for (k, pair) in window[..65].windows(2).enumerate() {
+    for (k, pair) in window.windows(2).enumerate() {
         let stop = pair[1] == IAC || (NVT && pair[1] == NUL && pair[0] == CR);
-        mask |= u64::from(stop) << k;
+        mask |= u128::from(stop) << k;
     }
     mask
 }
 
-/// The bytes [`Feed::fast`] reads around a block: the byte before it, the
-/// block, and 66 more, since a sequence may end two bytes past the block
-/// and the rest of the block is then copied as 64 bytes from there.
-const WINDOW: usize = 131;
+/// The bytes [`Feed::fast`] reads around a 64-byte block: the byte before
+/// it, the block, and 66 more, since a sequence may end two bytes past the
+/// block and the rest of the block is then copied as 64 bytes from there.
+const WINDOW: usize = 1 + 64 + 66;
+
+/// [`WINDOW`] for a 128-byte block, whose rest is copied as 128 bytes.
+const WIDE_WINDOW: usize = 1 + 128 + 2 + 128;
+
+/// A block's stop mask ([`stop_mask`]): `u64` for 64-byte blocks, `u128`
+/// for 128-byte ones.
+trait Stops: Copy + Eq {
+    /// No stop.
+    const NONE: Self;
+    /// How many bytes a block has.
+    const BITS: usize;
+    /// The first stop (the mask is not empty).
+    fn first(self) -> usize;
+    /// The mask without its first stop.
+    fn without_first(self) -> Self;
+    /// The mask without the stops before `at` (`at` may pass the block).
+    fn since(self, at: usize) -> Self;
+}
+
+impl Stops for u64 {
+    const NONE: u64 = 0;
+    const BITS: usize = 64;
+    #[inline(always)]
+    fn first(self) -> usize {
+        self.trailing_zeros() as usize & 63
+    }
+    #[inline(always)]
+    fn without_first(self) -> Self {
+        self & self.wrapping_sub(1)
+    }
+    #[inline(always)]
+    fn since(self, at: usize) -> Self {
+        self & u64::MAX.checked_shl(at as u32).unwrap_or(0)
+    }
+}
+
+impl Stops for u128 {
+    const NONE: u128 = 0;
+    const BITS: usize = 128;
+    #[inline(always)]
+    fn first(self) -> usize {
+        self.trailing_zeros() as usize & 127
+    }
+    #[inline(always)]
+    fn without_first(self) -> Self {
+        self & self.wrapping_sub(1)
+    }
+    #[inline(always)]
+    fn since(self, at: usize) -> Self {
+        self & u128::MAX.checked_shl(at as u32).unwrap_or(0)
+    }
+}
+
+/// Where [`Feed::fast`] is: the output positions in the two buffers, and
+/// where in the input the current run of data began (a NUL there does not
+/// follow a CR of data).
+struct Cursor {
+    o: usize,
+    r: usize,
+    data_from: usize,
+    /// Whether the block being drained holds a negotiation.
+    negotiated: bool,
+}
 
 /// Copies the first 64 bytes of `src` over the first 64 of `dst` (both
 /// have them where it is called).
@@ -211,8 +275,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// and the next call goes on from there.
     ///
     /// The input is worked through 64 bytes at a time (on x86 with SSE2
-    /// compares) while `data` has 128 bytes of room: give it
-    /// `input.len() + 128` bytes for full speed.
+    /// compares) while `data` has 128 bytes of room, and 128 bytes at a
+    /// time while it has 256 (and the input runs on): give it
+    /// `input.len() + 256` bytes for full speed.
     ///
     /// ```
     /// use telnet_proto::{Config, Event, Policy, Session, Side, TelnetOption};
@@ -301,9 +366,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 State::Data => match rest.get(1).copied().map(Verb::from_byte) {
                     // `IAC <verb> <option>`, whole in this input.
                     Some(Some(verb)) if rest.len() >= 3 => {
-                        let Some(slot) = reply_slot(out.replies, out.replies_len) else {
-                            return None;
-                        };
+                        // No room for the reply: the call ends here.
+                        let slot = reply_slot(out.replies, out.replies_len)?;
                         self.pos += 3;
                         if let Some(step) =
                             self.read_negotiation(verb, rest[2], slot, &mut out.replies_len)
@@ -328,9 +392,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     }
                 },
                 State::Verb(verb) => {
-                    let Some(slot) = reply_slot(out.replies, out.replies_len) else {
-                        return None;
-                    };
+                    // No room for the reply: the call ends here.
+                    let slot = reply_slot(out.replies, out.replies_len)?;
                     self.pos += 1;
                     self.session.state = State::Data;
                     if let Some(step) =
@@ -359,106 +422,115 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// [`Newline::Translate`]: runs of data, escapes, `CR NUL` (with
     /// `NVT`) and negotiations, 64 input bytes at a time.
     ///
-    /// Each block is copied whole to the output and its bytes to act on
-    /// found at once ([`stop_mask`]); the data between them is then
-    /// accounted for by moving the output position, and after each byte
-    /// that removes input (the second byte of `IAC IAC`, the NUL of
-    /// `CR NUL`, a negotiation) the rest of the block is copied again as
-    /// 64 bytes (from the input, or near its end from a copy with slack),
-    /// to close the gap. So the work depends on how many such bytes a
-    /// block holds, not on where they fall: no branch mispredicts on the
-    /// distance between escapes. A negotiation is
-    /// answered into the replies and ends the call only if it is notable.
-    /// Anything else (another command, a sequence cut by the end of the
-    /// input, less than 128 bytes of room for data) is left to the general
-    /// loop.
+    /// Each block (64 bytes, or 128 in a long run without negotiations)
+    /// is copied whole to the output and its bytes to act on found at once
+    /// ([`stop_mask`]); [`drain`](Self::drain) then acts on them. So the
+    /// work depends on how many such bytes a block holds, not on where
+    /// they fall: no branch mispredicts on the distance between escapes,
+    /// and one on how many there are. Anything else (another command, a
+    /// sequence cut by the end of the input, less than 128 bytes of room
+    /// for data) is left to the general loop.
     #[inline]
     fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>) -> Fast<'i> {
         let input = self.input;
         let rest = input.get(self.pos..).unwrap_or_default();
         let n = rest.len();
         let dst = &mut *out.data;
-        let (mut o, mut r) = (out.len, out.replies_len);
         // The last bytes of the input, with slack after them, so that "the
         // rest of the block" can always be copied as 64 bytes.
         let mut scratch = [0u8; WINDOW];
-        // Where the block starts, and where the current run of data began
-        // (a NUL there does not follow a CR of data); both index `rest`.
-        let (mut i, mut data_from) = (0, 0);
+        let mut c = Cursor {
+            o: out.len,
+            r: out.replies_len,
+            data_from: 0,
+            negotiated: false,
+        };
+        // Where the block starts, in `rest`.
+        let mut i = 0;
+        // Whether to take 128-byte blocks: once a 64-byte block went by
+        // without a negotiation, and while they hold none (in a run of
+        // negotiations, the event of a notable one would often end a wide
+        // block early, wasting the compares of the rest).
+        let mut wide = false;
         // Where parsing stopped, in `rest`.
-        let (end, stop) = 'blocks: loop {
-            if i >= n || dst.len() - o < 128 {
+        let (end, stop) = loop {
+            let room = dst.len() - c.o;
+            if i >= n || room < 128 {
                 break (i.min(n), Fast::Slow);
             }
-            // Input bytes from the block's start (more than 64 after the
-            // first block of a long input).
+            // Input bytes from the block's start.
             let avail = n - i;
             // `window[1 + k]` is `rest[i + k]`, `window[0]` the byte before
-            // (a CR there that is no data is seen to in the loop).
-            let (window, stops) = match (self.pos + i)
-                .checked_sub(1)
+            // (a CR there that is no data is seen to in `drain`).
+            let before = (self.pos + i).checked_sub(1);
+            // 128 bytes at a time where the input and the room allow: one
+            // loop exit (a mispredicted branch) per 128 bytes, not 64.
+            if let Some(Ok(window)) = before
+                .filter(|_| wide && room >= 256)
+                .and_then(|from| input.get(from..from + WIDE_WINDOW))
+                .map(<&[u8; WIDE_WINDOW]>::try_from)
+            {
+                let stops = stop_mask::<NVT, false, 8>(window);
+                if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
+                    to.copy_from_slice(from);
+                }
+                c.negotiated = false;
+                match self.drain::<NVT, u128>(
+                    window,
+                    stops,
+                    128,
+                    avail,
+                    i,
+                    &mut c,
+                    dst,
+                    out.replies,
+                ) {
+                    Ok(next) => {
+                        i = next;
+                        wide = !c.negotiated;
+                    }
+                    Err(stop) => break stop,
+                }
+                continue;
+            }
+            let window: &[u8; WINDOW] = match before
                 .and_then(|from| input.get(from..from + WINDOW))
                 .map(<&[u8; WINDOW]>::try_from)
             {
-                Some(Ok(window)) => (window, stop_mask::<NVT, false>(window)),
+                Some(Ok(window)) => window,
                 _ => {
                     // The input's start or its end is near. Bytes past
-                    // `avail` may be left from an earlier block: only bytes
-                    // before `avail` are ever acted on.
-                    scratch[0] = match (self.pos + i).checked_sub(1) {
-                        Some(before) => input[before],
-                        None => 0,
-                    };
+                    // `avail` may be left from an earlier block: only
+                    // bytes before `avail` are ever acted on.
+                    scratch[0] = before.map_or(0, |before| input[before]);
                     let last = &rest[i..n.min(i + WINDOW - 1)];
                     scratch[1..1 + last.len()].copy_from_slice(last);
-                    (&scratch, stop_mask::<NVT, true>(&scratch))
+                    &scratch
                 }
             };
-            let len = avail.min(64);
-            let valid = u64::MAX >> (64 - len);
-            let mut stops = stops & valid;
-            copy64(&mut dst[o..], &window[1..]);
-            // `dst[o..]` holds `rest[i + seg..i + len]`; data before `seg`
-            // is accounted for in `o`.
-            let mut seg = 0;
-            while stops != 0 {
-                let k = stops.trailing_zeros() as usize & 63;
-                o += k - seg;
-                if NVT && window[k + 1] == NUL {
-                    // The NUL of CR NUL is dropped, unless that CR was no
-                    // data (the option byte of a negotiation).
-                    seg = k + usize::from(i + k > data_from);
-                    stops &= stops - 1;
-                } else if window[k + 2] == IAC && k + 1 < avail {
-                    // IAC IAC: the first 0xFF is data (already in place).
-                    o += 1;
-                    seg = k + 2;
-                    stops &= !(3 << k);
-                } else {
-                    let (Some(verb), true) = (Verb::from_byte(window[k + 2]), k + 2 < avail) else {
-                        break 'blocks (i + k, Fast::Slow);
-                    };
-                    let Some(slot) = reply_slot(out.replies, r) else {
-                        break 'blocks (i + k, Fast::RepliesFull);
-                    };
-                    seg = k + 3;
-                    data_from = i + seg;
-                    // The option byte may be 0xFF.
-                    stops &= !(7 << k);
-                    if let Some(step) = self.read_negotiation(verb, window[k + 3], slot, &mut r) {
-                        break 'blocks (data_from, Fast::Event(step));
-                    }
-                }
-                // Close the gap.
-                copy64(&mut dst[o..], &window[1 + seg..]);
-            }
-            if seg < len {
-                o += len - seg;
-                i += len;
+            let stops = if core::ptr::eq(window, &scratch) {
+                stop_mask::<NVT, true, 4>(window)
             } else {
-                i += seg;
+                stop_mask::<NVT, false, 4>(window)
+            };
+            let len = avail.min(64);
+            let stops = stops as u64 & (u64::MAX >> (64 - len));
+            copy64(&mut dst[c.o..], &window[1..]);
+            c.negotiated = false;
+            match self.drain::<NVT, u64>(window, stops, len, avail, i, &mut c, dst, out.replies) {
+                Ok(next) => {
+                    i = next;
+                    wide = !c.negotiated;
+                }
+                Err(stop) => break stop,
             }
         };
+        let Cursor {
+            mut o,
+            r,
+            data_from,
+            ..
+        } = c;
         // A CR of data just before where parsing stopped may meet its NUL
         // later (or is delivered before a command all the same).
         if NVT && end > data_from && rest[end - 1] == CR && matches!(stop, Fast::Slow) {
@@ -469,6 +541,79 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         out.len = o;
         out.replies_len = r;
         stop
+    }
+
+    /// Acts on the stops of one block (of `S::BITS` bytes, `len` of them
+    /// input, `avail` input bytes from its start at `rest[i]`) that has
+    /// been copied whole to `dst[c.o..]`: accounts for the data between
+    /// stops, drops the bytes escapes and negotiations remove, copying the
+    /// rest of the block again over the gap each time, and answers
+    /// negotiations. Returns where the next block starts, or where parsing
+    /// stopped and why.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn drain<const NVT: bool, S: Stops>(
+        &mut self,
+        window: &[u8],
+        mut stops: S,
+        len: usize,
+        avail: usize,
+        i: usize,
+        c: &mut Cursor,
+        dst: &mut [u8],
+        replies: &mut [u8],
+    ) -> Result<usize, (usize, Fast<'i>)> {
+        // `dst[c.o..]` holds `rest[i + seg..i + len]`; data before `seg`
+        // is accounted for in `c.o`.
+        let mut seg = 0;
+        while stops != S::NONE {
+            let k = stops.first();
+            c.o += k - seg;
+            if NVT && window[k + 1] == NUL {
+                // The NUL of CR NUL is dropped, unless that CR was no data
+                // (the option byte of a negotiation).
+                seg = k + usize::from(i + k > c.data_from);
+                stops = stops.without_first();
+            } else if window[k + 2] == IAC && k + 1 < avail {
+                // IAC IAC: the first 0xFF is data (already in place).
+                c.o += 1;
+                seg = k + 2;
+                // The second IAC is the next stop, if it is in the block.
+                stops = stops.without_first().without_first();
+            } else {
+                let (Some(verb), true) = (Verb::from_byte(window[k + 2]), k + 2 < avail) else {
+                    return Err((i + k, Fast::Slow));
+                };
+                let Some(slot) = reply_slot(replies, c.r) else {
+                    return Err((i + k, Fast::RepliesFull));
+                };
+                seg = k + 3;
+                c.data_from = i + seg;
+                c.negotiated = true;
+                // The option byte may be 0xFF.
+                stops = stops.since(seg);
+                if let Some(step) = self.read_negotiation(verb, window[k + 3], slot, &mut c.r) {
+                    return Err((c.data_from, Fast::Event(step)));
+                }
+            }
+            // Close the gap: the rest of the block up to the next stop (in
+            // a 128-byte block that may be more than 64 bytes away; after
+            // the last stop, the loop's end sees to the rest).
+            copy64(&mut dst[c.o..], &window[1 + seg..]);
+            if S::BITS > 64 && stops != S::NONE && stops.first() > seg + 64 {
+                copy64(&mut dst[c.o + 64..], &window[1 + seg + 64..]);
+            }
+        }
+        if S::BITS > 64 {
+            // Unconditionally, rather than a branch taken at random.
+            copy64(&mut dst[c.o + 64..], &window[1 + seg + 64..]);
+        }
+        Ok(if seg < len {
+            c.o += len - seg;
+            i + len
+        } else {
+            i + seg
+        })
     }
 
     /// A whole negotiation, its bytes consumed: the reply is written to
@@ -593,21 +738,40 @@ mod tests {
         let bytes = [0x00, 0xff, 0x0d, 0x0a, 0x41, 0x80, 0x7f, 0xfe, 0x01];
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..10000 {
-            let mut window = [0u8; WINDOW];
+            let mut window = [0u8; WIDE_WINDOW];
             for byte in &mut window {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;
                 *byte = bytes[(seed % bytes.len() as u64) as usize];
             }
-            let (nvt, raw) = (
-                stop_mask_bytes::<true>(&window),
-                stop_mask_bytes::<false>(&window),
-            );
-            assert_eq!(stop_mask::<true, false>(&window), nvt);
-            assert_eq!(stop_mask::<true, true>(&window), nvt);
-            assert_eq!(stop_mask::<false, false>(&window), raw);
-            assert_eq!(stop_mask::<false, true>(&window), raw);
+            for (nvt, narrow) in [(true, false), (true, true), (false, false), (false, true)] {
+                let block = if narrow { 64 } else { 128 };
+                let expected = if nvt {
+                    stop_mask_bytes::<true>(&window[..1 + block])
+                } else {
+                    stop_mask_bytes::<false>(&window[..1 + block])
+                };
+                let masks = match (nvt, narrow) {
+                    (true, true) => [
+                        stop_mask::<true, false, 4>(&window),
+                        stop_mask::<true, true, 4>(&window),
+                    ],
+                    (true, false) => [
+                        stop_mask::<true, false, 8>(&window),
+                        stop_mask::<true, true, 8>(&window),
+                    ],
+                    (false, true) => [
+                        stop_mask::<false, false, 4>(&window),
+                        stop_mask::<false, true, 4>(&window),
+                    ],
+                    (false, false) => [
+                        stop_mask::<false, false, 8>(&window),
+                        stop_mask::<false, true, 8>(&window),
+                    ],
+                };
+                assert_eq!(masks, [expected; 2], "nvt {nvt}, {block}-byte block");
+            }
         }
         let mut window = [b'x'; WINDOW];
         let block = &mut window[1..65];
@@ -619,12 +783,14 @@ mod tests {
         block[62] = CR;
         block[63] = NUL;
         window[66] = IAC; // past the block: never a stop
-        assert_eq!(stop_mask_bytes::<true>(&window), 1 << 5 | 1 << 17 | 1 << 63);
+        let block = &window[..65];
+        assert_eq!(stop_mask_bytes::<true>(block), 1 << 5 | 1 << 17 | 1 << 63);
         window[0] = CR;
+        let block = &window[..65];
         assert_eq!(
-            stop_mask_bytes::<true>(&window),
+            stop_mask_bytes::<true>(block),
             1 | 1 << 5 | 1 << 17 | 1 << 63
         );
-        assert_eq!(stop_mask_bytes::<false>(&window), 1 << 5);
+        assert_eq!(stop_mask_bytes::<false>(block), 1 << 5);
     }
 }
