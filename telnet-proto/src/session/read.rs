@@ -447,57 +447,37 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         };
         // Where the block starts, in `rest`.
         let mut i = 0;
-        // Whether to take 128-byte blocks: once a 64-byte block went by
-        // without a negotiation, and while they hold none (in a run of
-        // negotiations, the event of a notable one would often end a wide
-        // block early, wasting the compares of the rest).
+        // Whether to try 128-byte blocks ([`wide`](Self::wide)): after a
+        // 64-byte block without a negotiation.
         let mut wide = false;
         // Where parsing stopped, in `rest`.
         let (end, stop) = loop {
-            let room = dst.len() - c.o;
-            if i >= n || room < 128 {
+            if i >= n || dst.len() - c.o < 128 {
                 break (i.min(n), Fast::Slow);
+            }
+            if wide {
+                wide = false;
+                let (after, wide) = self.wide::<NVT>(i, c, dst, out.replies);
+                c = after;
+                match wide {
+                    Ok(next) if next == i => {}
+                    Ok(next) => {
+                        i = next;
+                        continue;
+                    }
+                    Err(stop) => break stop,
+                }
             }
             // Input bytes from the block's start.
             let avail = n - i;
             // `window[1 + k]` is `rest[i + k]`, `window[0]` the byte before
             // (a CR there that is no data is seen to in `drain`).
             let before = (self.pos + i).checked_sub(1);
-            // 128 bytes at a time where the input and the room allow: one
-            // loop exit (a mispredicted branch) per 128 bytes, not 64.
-            if let Some(Ok(window)) = before
-                .filter(|_| wide && room >= 256)
-                .and_then(|from| input.get(from..from + WIDE_WINDOW))
-                .map(<&[u8; WIDE_WINDOW]>::try_from)
-            {
-                let stops = stop_mask::<NVT, false, 8>(window);
-                if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
-                    to.copy_from_slice(from);
-                }
-                c.negotiated = false;
-                match self.drain::<NVT, u128>(
-                    window,
-                    stops,
-                    128,
-                    avail,
-                    i,
-                    &mut c,
-                    dst,
-                    out.replies,
-                ) {
-                    Ok(next) => {
-                        i = next;
-                        wide = !c.negotiated;
-                    }
-                    Err(stop) => break stop,
-                }
-                continue;
-            }
-            let window: &[u8; WINDOW] = match before
+            let (window, stops) = match before
                 .and_then(|from| input.get(from..from + WINDOW))
                 .map(<&[u8; WINDOW]>::try_from)
             {
-                Some(Ok(window)) => window,
+                Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window)),
                 _ => {
                     // The input's start or its end is near. Bytes past
                     // `avail` may be left from an earlier block: only
@@ -505,13 +485,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     scratch[0] = before.map_or(0, |before| input[before]);
                     let last = &rest[i..n.min(i + WINDOW - 1)];
                     scratch[1..1 + last.len()].copy_from_slice(last);
-                    &scratch
+                    (&scratch, stop_mask::<NVT, true, 4>(&scratch))
                 }
-            };
-            let stops = if core::ptr::eq(window, &scratch) {
-                stop_mask::<NVT, true, 4>(window)
-            } else {
-                stop_mask::<NVT, false, 4>(window)
             };
             let len = avail.min(64);
             let stops = stops as u64 & (u64::MAX >> (64 - len));
@@ -543,6 +518,60 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         stop
     }
 
+    /// [`fast`](Self::fast) 128 bytes at a time from `rest[i]`, while 259
+    /// bytes of input (from the byte before the block) and 256 of room are
+    /// left and no block holds a negotiation: one loop exit (a mispredicted
+    /// branch) per 128 bytes, not 64. Returns where it stopped (`i` if it
+    /// could not start), or where parsing stopped and why, with the cursor
+    /// moved.
+    ///
+    /// Not inlined, and the cursor passed by value: the 64-byte path,
+    /// which every short input takes, keeps its registers.
+    #[inline(never)]
+    fn wide<const NVT: bool>(
+        &mut self,
+        i: usize,
+        mut c: Cursor,
+        dst: &mut [u8],
+        replies: &mut [u8],
+    ) -> (Cursor, Result<usize, (usize, Fast<'i>)>) {
+        let result = self.wide_blocks::<NVT>(i, &mut c, dst, replies);
+        (c, result)
+    }
+
+    /// [`wide`](Self::wide)'s loop.
+    #[inline(always)]
+    fn wide_blocks<const NVT: bool>(
+        &mut self,
+        mut i: usize,
+        c: &mut Cursor,
+        dst: &mut [u8],
+        replies: &mut [u8],
+    ) -> Result<usize, (usize, Fast<'i>)> {
+        let input = self.input;
+        loop {
+            let at = self.pos + i;
+            let (Some(Ok(window)), true) = (
+                at.checked_sub(1)
+                    .and_then(|from| input.get(from..from + WIDE_WINDOW))
+                    .map(<&[u8; WIDE_WINDOW]>::try_from),
+                dst.len() - c.o >= 256,
+            ) else {
+                return Ok(i);
+            };
+            let stops = stop_mask::<NVT, false, 8>(window);
+            if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
+                to.copy_from_slice(from);
+            }
+            c.negotiated = false;
+            let avail = input.len() - at;
+            i = self.drain::<NVT, u128>(window, stops, 128, avail, i, c, dst, replies)?;
+            if c.negotiated {
+                return Ok(i);
+            }
+        }
+    }
+
     /// Acts on the stops of one block (of `S::BITS` bytes, `len` of them
     /// input, `avail` input bytes from its start at `rest[i]`) that has
     /// been copied whole to `dst[c.o..]`: accounts for the data between
@@ -566,8 +595,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         // `dst[c.o..]` holds `rest[i + seg..i + len]`; data before `seg`
         // is accounted for in `c.o`.
         let mut seg = 0;
-        while stops != S::NONE {
-            let k = stops.first();
+        // The stop to act on next.
+        let mut next = (stops != S::NONE).then(|| stops.first());
+        while let Some(k) = next {
             c.o += k - seg;
             if NVT && window[k + 1] == NUL {
                 // The NUL of CR NUL is dropped, unless that CR was no data
@@ -600,7 +630,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             // a 128-byte block that may be more than 64 bytes away; after
             // the last stop, the loop's end sees to the rest).
             copy64(&mut dst[c.o..], &window[1 + seg..]);
-            if S::BITS > 64 && stops != S::NONE && stops.first() > seg + 64 {
+            next = (stops != S::NONE).then(|| stops.first());
+            if S::BITS > 64 && next.is_some_and(|next| next > seg + 64) {
                 copy64(&mut dst[c.o + 64..], &window[1 + seg + 64..]);
             }
         }
