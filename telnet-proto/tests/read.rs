@@ -315,6 +315,31 @@ fn long_runs_cross_the_word_and_memchr_paths() {
     }
 }
 
+#[test]
+fn escapes_around_64_bytes_apart_in_long_runs() {
+    // An escape 64 bytes after the previous one is past the 64 bytes
+    // copied after it, in the 128-byte blocks of a long run.
+    for newline in 0..3 {
+        let config = config(newline, false);
+        for gap in 60..=68 {
+            for prefix in 0..130 {
+                let mut input = vec![b'x'; prefix];
+                for round in 0..8 {
+                    input.extend_from_slice(if round % 3 == 2 { b"\r\0" } else { b"\xff\xff" });
+                    input.extend((0..gap).map(|i| b'a' + (i % 26) as u8));
+                }
+                let expected = by_poll(config, &[&input]);
+                let context = format!("newline {newline}, gap {gap}, prefix {prefix}");
+                same(
+                    &expected,
+                    &by_read(config, &[&input], input.len() + 300, 3),
+                    &context,
+                );
+            }
+        }
+    }
+}
+
 fn stream() -> impl Strategy<Value = Vec<u8>> {
     vec(
         prop_oneof![

@@ -626,12 +626,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     return Err((c.data_from, Fast::Event(step)));
                 }
             }
-            // Close the gap: the rest of the block up to the next stop (in
-            // a 128-byte block that may be more than 64 bytes away; after
-            // the last stop, the loop's end sees to the rest).
+            // Close the gap: the rest of the block up to the next stop and
+            // that stop itself (the first IAC of IAC IAC stays where it is
+            // copied). In a 128-byte block that may be 64 bytes away or
+            // more; after the last stop, the loop's end sees to the rest.
             copy64(&mut dst[c.o..], &window[1 + seg..]);
             next = (stops != S::NONE).then(|| stops.first());
-            if S::BITS > 64 && next.is_some_and(|next| next > seg + 64) {
+            if S::BITS > 64 && next.is_some_and(|next| next >= seg + 64) {
                 copy64(&mut dst[c.o + 64..], &window[1 + seg + 64..]);
             }
         }
