@@ -169,7 +169,7 @@ impl CoreClient {
         let mut compressed: Option<Vec<u8>> = None;
         let mut feed = self.session.feed(input);
         if self.copying {
-            let mut data = vec![0u8; input.len() + 128];
+            let mut data = vec![0u8; input.len() + 256];
             let mut answers = vec![0u8; input.len() + 2];
             loop {
                 let read = feed.read(&mut data, &mut answers);
