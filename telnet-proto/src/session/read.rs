@@ -180,39 +180,30 @@ trait Stops: Copy + Eq {
     fn since(self, at: usize) -> Self;
 }
 
-impl Stops for u64 {
-    const NONE: u64 = 0;
-    const BITS: usize = 64;
-    #[inline(always)]
-    fn first(self) -> usize {
-        self.trailing_zeros() as usize & 63
-    }
-    #[inline(always)]
-    fn without_first(self) -> Self {
-        self & self.wrapping_sub(1)
-    }
-    #[inline(always)]
-    fn since(self, at: usize) -> Self {
-        self & u64::MAX.checked_shl(at as u32).unwrap_or(0)
-    }
+/// [`Stops`] for the unsigned integers: the masks' arithmetic is the same.
+macro_rules! stops {
+    ($($mask:ty),*) => {$(
+        impl Stops for $mask {
+            const NONE: $mask = 0;
+            const BITS: usize = <$mask>::BITS as usize;
+            #[inline(always)]
+            fn first(self) -> usize {
+                // The mask keeps the index in the block for the compiler.
+                self.trailing_zeros() as usize & (<Self as Stops>::BITS - 1)
+            }
+            #[inline(always)]
+            fn without_first(self) -> Self {
+                self & self.wrapping_sub(1)
+            }
+            #[inline(always)]
+            fn since(self, at: usize) -> Self {
+                self & <$mask>::MAX.checked_shl(at as u32).unwrap_or(0)
+            }
+        }
+    )*};
 }
 
-impl Stops for u128 {
-    const NONE: u128 = 0;
-    const BITS: usize = 128;
-    #[inline(always)]
-    fn first(self) -> usize {
-        self.trailing_zeros() as usize & 127
-    }
-    #[inline(always)]
-    fn without_first(self) -> Self {
-        self & self.wrapping_sub(1)
-    }
-    #[inline(always)]
-    fn since(self, at: usize) -> Self {
-        self & u128::MAX.checked_shl(at as u32).unwrap_or(0)
-    }
-}
+stops!(u64, u128);
 
 /// Where [`Feed::fast`] is: the output positions in the two buffers, and
 /// where in the input the current run of data began (a NUL there does not
