@@ -211,9 +211,8 @@ stops!(u64, u128);
 struct Cursor {
     o: usize,
     r: usize,
+    /// Moves at every negotiation, and only there.
     data_from: usize,
-    /// Whether the block being drained holds a negotiation.
-    negotiated: bool,
 }
 
 /// Copies the first 64 bytes of `src` over the first 64 of `dst` (both
@@ -434,7 +433,6 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             o: out.len,
             r: out.replies_len,
             data_from: 0,
-            negotiated: false,
         };
         // Where the block starts, in `rest`.
         let mut i = 0;
@@ -482,11 +480,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             let len = avail.min(64);
             let stops = stops as u64 & (u64::MAX >> (64 - len));
             copy64(&mut dst[c.o..], &window[1..]);
-            c.negotiated = false;
+            let from = c.data_from;
             match self.drain::<NVT, u64>(window, stops, len, avail, i, &mut c, dst, out.replies) {
                 Ok(next) => {
                     i = next;
-                    wide = !c.negotiated;
+                    // No negotiation in the block.
+                    wide = c.data_from == from;
                 }
                 Err(stop) => break stop,
             }
@@ -554,10 +553,10 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
                 to.copy_from_slice(from);
             }
-            c.negotiated = false;
-            let avail = input.len() - at;
+            let (avail, from) = (input.len() - at, c.data_from);
             i = self.drain::<NVT, u128>(window, stops, 128, avail, i, c, dst, replies)?;
-            if c.negotiated {
+            if c.data_from != from {
+                // A negotiation in the block.
                 return Ok(i);
             }
         }
@@ -610,7 +609,6 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 };
                 seg = k + 3;
                 c.data_from = i + seg;
-                c.negotiated = true;
                 // The option byte may be 0xFF.
                 stops = stops.since(seg);
                 if let Some(step) = self.read_negotiation(verb, window[k + 3], slot, &mut c.r) {
