@@ -10,7 +10,8 @@
 //! escaped 0xFF, CR NUL, a TTYPE request, a GMCP message and a prompt with
 //! GA, all cut into small reads at awkward places.
 
-use telnet_proto::{encode, Config, Event, Policy, Session, Side, TelnetOption};
+use telnet_proto::options::{naws::WindowSize, ttype::TerminalType, OptionPayload};
+use telnet_proto::{Config, Event, Policy, Session, Side, TelnetOption};
 
 fn main() {
     let client_policy = Policy::new()
@@ -78,9 +79,9 @@ fn main() {
                     {
                         // Answer with our window size, 80x24.
                         let mut buf = [0u8; 16];
-                        let n =
-                            encode::subnegotiation(TelnetOption::NAWS, &[0, 80, 0, 24], &mut buf)
-                                .expect("16 bytes hold a NAWS frame");
+                        let n = WindowSize::new(80, 24)
+                            .encode(&mut buf)
+                            .expect("16 bytes hold a NAWS frame");
                         println!("   client SENT SB NAWS 80 24");
                         to_server.extend_from_slice(&buf[..n]);
                     }
@@ -90,7 +91,8 @@ fn main() {
                     payload: [1],
                 } => {
                     let mut buf = [0u8; 32];
-                    let n = encode::subnegotiation(TelnetOption::TTYPE, b"\x00XTERM", &mut buf)
+                    let n = TerminalType::Is("XTERM")
+                        .encode(&mut buf)
                         .expect("32 bytes hold a TTYPE answer");
                     println!("   client SENT SB TTYPE IS XTERM");
                     to_server.extend_from_slice(&buf[..n]);

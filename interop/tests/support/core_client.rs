@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use flate2::{Decompress, FlushDecompress, Status};
 use telnet_interop::{contains, escape};
+use telnet_proto::options::{naws::WindowSize, OptionPayload};
 use telnet_proto::{encode, Config, Event, Policy, Session, Side, TelnetOption};
 
 /// What the client answers to TTYPE SEND.
@@ -222,10 +223,9 @@ fn on_event(
             }
             let side = received.verb.received_side();
             if (received.option, side, changed) == (TelnetOption::NAWS, Side::Local, Some(true)) {
-                let (w, h) = WINDOW;
-                let payload = [(w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8];
+                let (width, height) = WINDOW;
                 let mut sb = [0u8; 32];
-                let n = encode::subnegotiation(TelnetOption::NAWS, &payload, &mut sb).unwrap();
+                let n = WindowSize::new(width, height).encode(&mut sb).unwrap();
                 replies.extend_from_slice(&sb[..n]);
             }
         }
