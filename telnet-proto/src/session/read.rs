@@ -427,8 +427,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let n = rest.len();
         let dst = &mut *out.data;
         // The last bytes of the input, with slack after them, so that "the
-        // rest of the block" can always be copied as 64 bytes.
-        let mut scratch = [0u8; WINDOW];
+        // rest of the block" can always be copied as 64 bytes; set up only
+        // for the blocks that need it.
+        let mut scratch: [u8; WINDOW];
         let mut c = Cursor {
             o: out.len,
             r: out.replies_len,
@@ -468,9 +469,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             {
                 Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window)),
                 _ => {
-                    // The input's start or its end is near. Bytes past
-                    // `avail` may be left from an earlier block: only
-                    // bytes before `avail` are ever acted on.
+                    // The input's start or its end is near. Only bytes
+                    // before `avail` are ever acted on.
+                    scratch = [0; WINDOW];
                     scratch[0] = before.map_or(0, |before| input[before]);
                     let last = &rest[i..n.min(i + WINDOW - 1)];
                     scratch[1..1 + last.len()].copy_from_slice(last);
@@ -520,26 +521,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     #[inline(never)]
     fn wide<const NVT: bool>(
         &mut self,
-        i: usize,
+        mut i: usize,
         mut c: Cursor,
         dst: &mut [u8],
         replies: &mut [u8],
     ) -> (Cursor, Result<usize, (usize, Fast<'i>)>) {
-        let result = self.wide_blocks::<NVT>(i, &mut c, dst, replies);
-        (c, result)
-    }
-
-    /// [`wide`](Self::wide)'s loop.
-    #[inline(always)]
-    fn wide_blocks<const NVT: bool>(
-        &mut self,
-        mut i: usize,
-        c: &mut Cursor,
-        dst: &mut [u8],
-        replies: &mut [u8],
-    ) -> Result<usize, (usize, Fast<'i>)> {
         let input = self.input;
-        loop {
+        let result = loop {
             let at = self.pos + i;
             let (Some(Ok(window)), true) = (
                 at.checked_sub(1)
@@ -547,19 +535,23 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     .map(<&[u8; WIDE_WINDOW]>::try_from),
                 dst.len() - c.o >= 256,
             ) else {
-                return Ok(i);
+                break Ok(i);
             };
             let stops = stop_mask::<NVT, false, 8>(window);
             if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
                 to.copy_from_slice(from);
             }
             let (avail, from) = (input.len() - at, c.data_from);
-            i = self.drain::<NVT, u128>(window, stops, 128, avail, i, c, dst, replies)?;
+            match self.drain::<NVT, u128>(window, stops, 128, avail, i, &mut c, dst, replies) {
+                Ok(next) => i = next,
+                Err(stop) => break Err(stop),
+            }
             if c.data_from != from {
                 // A negotiation in the block.
-                return Ok(i);
+                break Ok(i);
             }
-        }
+        };
+        (c, result)
     }
 
     /// Acts on the stops of one block (of `S::BITS` bytes, `len` of them
