@@ -273,11 +273,20 @@ fn chatd(mccp: bool) -> Run {
     expected.extend_from_slice(b"rtelnet: hi \xff there\r\n");
     step(&mut client, b"hi \xff there\n", &expected);
     // After each line it sends `WILL ECHO` again: wait for it and its
-    // answer, so that the trace is complete when stdin ends.
+    // answer, so that the trace is complete when stdin ends. Unless the
+    // line reached it before our answer to its last `WILL ECHO`: with
+    // that request still pending, its Q method sends no new one.
+    let do_echo = Item::Negotiation(Negotiation::new(Verb::Do, Opt::ECHO));
     recorder
         .wait_until(PATIENCE, |t| {
             let last = t.items(Dir::ToClient).last().map(|(_, i)| i.clone());
-            last == Some(Item::Negotiation(Negotiation::new(Verb::Will, Opt::ECHO)))
+            let to_server = t.items(Dir::ToServer);
+            let line = to_server
+                .iter()
+                .rposition(|(_, i)| matches!(i, Item::Data(_)));
+            let answer = to_server.iter().rposition(|(_, i)| *i == do_echo);
+            (last == Some(Item::Negotiation(Negotiation::new(Verb::Will, Opt::ECHO)))
+                || line < answer)
                 && t.negotiations(Dir::ToServer).len() == t.negotiations(Dir::ToClient).len()
         })
         .unwrap();
