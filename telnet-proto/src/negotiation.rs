@@ -106,7 +106,7 @@ impl OptionState {
 /// assert!(policy.allows_local(TelnetOption::NAWS));
 /// assert!(!policy.allows_remote(TelnetOption::NAWS));
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Policy {
     /// Bit sets of allowed options: `[Side::Local, Side::Remote]`.
     sides: [[u64; 4]; 2],
@@ -156,6 +156,31 @@ impl Policy {
     pub fn with_remote(mut self, option: TelnetOption) -> Self {
         self.set(Side::Remote, option, true);
         self
+    }
+}
+
+impl core::fmt::Debug for Policy {
+    /// The allowed options of each side, e.g.
+    /// `Policy { local: [NAWS(31)], remote: [ECHO(1), SGA(3)] }`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        /// The options allowed on one side, as a list.
+        struct Allowed<'a>(&'a Policy, Side);
+        impl core::fmt::Debug for Allowed<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                let Allowed(policy, side) = *self;
+                f.debug_list()
+                    .entries(
+                        (0..=u8::MAX)
+                            .map(TelnetOption)
+                            .filter(|&option| policy.allows(side, option)),
+                    )
+                    .finish()
+            }
+        }
+        f.debug_struct("Policy")
+            .field("local", &Allowed(self, Side::Local))
+            .field("remote", &Allowed(self, Side::Remote))
+            .finish()
     }
 }
 
@@ -243,8 +268,9 @@ const REPLY_BYTE: [u8; 8] = {
 };
 
 /// [`transition`] for every case, so that a received negotiation costs one
-/// lookup instead of a chain of branches. Indexed by the state's bits
-/// (`OptionState::to_bits`), `enable << 3` and `allowed << 4`; each entry
+/// lookup instead of a chain of branches. Indexed by a side's nibble of a
+/// [`Table`] byte (the state's bits, `OptionState::to_bits`, and `allowed
+/// << 3`) and `enable << 4`; each entry
 /// holds the new state's bits (bits 0-2), the [`Reply`] (`REPLY_*`),
 /// `CHANGED_ON` or `CHANGED_OFF` when the side turned on or off, and
 /// `STATE_CHANGED` when the state moved at all.
@@ -252,8 +278,8 @@ const RECEIVE: [u8; 32] = {
     let mut table = [0; 32];
     let mut index = 0;
     while index < 32 {
-        let before = OptionState::from_bits(index as u8 & 7);
-        let (after, reply) = transition(before, index & 8 != 0, index & 16 != 0);
+        let before = OptionState::from_bits(index as u8 & STATE);
+        let (after, reply) = transition(before, index & 16 != 0, index & 8 != 0);
         let reply = match reply {
             Reply::None => 0,
             Reply::Yes => REPLY_YES,
@@ -280,19 +306,18 @@ const NOTABLE: u8 = 1;
 
 /// [`RECEIVE`] for [`Table::receive_quietly`], one lookup from what is at
 /// hand: indexed by the verb (`WILL`, `WONT`, `DO`, `DONT` as 0 to 3) times
-/// 512, whether the policy allows the option on that side times 256, and
-/// the option's state byte (both sides). An entry is the reply's verb byte
-/// (0 for none) when the state stays as it is, else [`NOTABLE`].
-const QUIET: [u8; 2048] = {
-    let mut table = [0; 2048];
+/// 256 and the option's [`Table`] byte (both sides' states and policy
+/// bits). An entry is the reply's verb byte (0 for none) when the state
+/// stays as it is, else [`NOTABLE`].
+const QUIET: [u8; 1024] = {
+    let mut table = [0; 1024];
     let mut index = 0;
-    while index < 2048 {
-        let v = index >> 9;
+    while index < 1024 {
+        let v = index >> 8;
         let remote = (v >> 1) ^ 1;
         let enable = (v & 1) ^ 1;
-        let allowed = (index >> 8) & 1;
-        let before = ((index & 0xff) >> (remote * 4)) & 7;
-        let entry = RECEIVE[before | enable << 3 | allowed << 4];
+        let nibble = ((index & 0xff) >> (remote * 4)) & 0x0f;
+        let entry = RECEIVE[nibble | enable << 4];
         table[index] = if entry & STATE_CHANGED != 0 {
             NOTABLE
         } else {
@@ -312,7 +337,16 @@ pub(crate) struct Outcome {
     pub(crate) changed: Option<bool>,
 }
 
-/// The 256 × 2 RFC 1143 table: low nibble ours, high nibble the peer's.
+/// A side's state bits in its nibble of a [`Table`] byte.
+const STATE: u8 = 0b0111;
+/// A side's policy bit in its nibble of a [`Table`] byte.
+const ALLOWED: u8 = 0b1000;
+
+/// The 256 × 2 RFC 1143 table, one byte per option: the low nibble our
+/// side, the high nibble the peer's. In each, bits 0-2 are the state
+/// (`OptionState::to_bits`) and bit 3 whether the policy allows the side:
+/// a copy of the session's [`Policy`] ([`set_policy`](Table::set_policy)),
+/// kept here so that one byte holds all a received negotiation depends on.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub(crate) struct Table {
     states: [u8; 256],
@@ -327,19 +361,38 @@ impl Default for Table {
 impl Table {
     pub(crate) fn get(&self, side: Side, option: TelnetOption) -> OptionState {
         let byte = self.states[usize::from(option.0)];
-        OptionState::from_bits(match side {
-            Side::Local => byte & 0x0f,
-            Side::Remote => byte >> 4,
-        })
+        OptionState::from_bits((byte >> (side as u8 * 4)) & STATE)
     }
 
     pub(crate) fn set(&mut self, side: Side, option: TelnetOption, state: OptionState) {
         let byte = &mut self.states[usize::from(option.0)];
-        let bits = state.to_bits();
-        *byte = match side {
-            Side::Local => (*byte & 0xf0) | bits,
-            Side::Remote => (*byte & 0x0f) | (bits << 4),
-        };
+        let shift = side as u8 * 4;
+        *byte = (*byte & !(STATE << shift)) | (state.to_bits() << shift);
+    }
+
+    /// Copies `policy` into the table's policy bits.
+    pub(crate) fn set_policy(&mut self, policy: &Policy) {
+        for (code, byte) in (0..=u8::MAX).zip(&mut self.states) {
+            let option = TelnetOption(code);
+            *byte = (*byte & (STATE | STATE << 4))
+                | if policy.allows_local(option) {
+                    ALLOWED
+                } else {
+                    0
+                }
+                | if policy.allows_remote(option) {
+                    ALLOWED << 4
+                } else {
+                    0
+                };
+        }
+    }
+
+    /// Sets the policy bit of `side` of `option` (as [`Policy::set`]).
+    pub(crate) fn allow(&mut self, side: Side, option: TelnetOption, allowed: bool) {
+        let byte = &mut self.states[usize::from(option.0)];
+        let bit = ALLOWED << (side as u8 * 4);
+        *byte = if allowed { *byte | bit } else { *byte & !bit };
     }
 
     #[inline]
@@ -350,13 +403,13 @@ impl Table {
     /// Handle a received `WILL`/`WONT` (about the peer's side) or
     /// `DO`/`DONT` (about ours), following RFC 1143 section 7.
     #[inline]
-    pub(crate) fn receive(&mut self, received: Negotiation, policy: &Policy) -> Outcome {
+    pub(crate) fn receive(&mut self, received: Negotiation) -> Outcome {
         let option = received.option;
         // RFC 860: a timing mark is answered, never remembered as a state.
         if option == TelnetOption::TIMING_MARK {
-            return Self::timing_mark(received.verb, policy);
+            return self.timing_mark(received.verb);
         }
-        let (entry, remote) = self.apply(received.verb, option.0, policy);
+        let (entry, remote) = self.apply(received.verb, option.0);
         let kind = usize::from((entry & REPLY_MASK) >> 3) | remote << 2;
         Outcome {
             reply: REPLY_VERB[kind].map(|verb| Negotiation::new(verb, option)),
@@ -372,23 +425,15 @@ impl Table {
     /// moved (turned on or off, or a request of ours was answered), or it
     /// is about TIMING-MARK, whose answers are the point of asking.
     #[inline]
-    pub(crate) fn receive_quietly(
-        &mut self,
-        verb: Verb,
-        code: u8,
-        policy: &Policy,
-    ) -> Result<u8, Outcome> {
+    pub(crate) fn receive_quietly(&mut self, verb: Verb, code: u8) -> Result<u8, Outcome> {
         let option = TelnetOption(code);
         // RFC 860: a timing mark is answered, never remembered as a state.
         if option == TelnetOption::TIMING_MARK {
-            return Err(Self::timing_mark(verb, policy));
+            return Err(self.timing_mark(verb));
         }
         let v = usize::from(verb as u8 - Verb::Will as u8);
-        let remote = (v >> 1) ^ 1;
-        let code = usize::from(code);
-        let allowed = (policy.sides[remote][code >> 6] >> (code & 63)) as usize & 1;
-        match QUIET[v << 9 | allowed << 8 | usize::from(self.states[code])] {
-            NOTABLE => Err(self.receive(Negotiation::new(verb, option), policy)),
+        match QUIET[v << 8 | usize::from(self.states[usize::from(code)])] {
+            NOTABLE => Err(self.receive(Negotiation::new(verb, option))),
             // The state stays as it is: nothing to write back.
             reply => Ok(reply),
         }
@@ -401,20 +446,17 @@ impl Table {
     /// negotiations they are unpredictable, and a mispredicted branch
     /// costs more than the whole lookup.
     #[inline(always)]
-    fn apply(&mut self, verb: Verb, code: u8, policy: &Policy) -> (u8, usize) {
+    fn apply(&mut self, verb: Verb, code: u8) -> (u8, usize) {
         // WILL, WONT, DO, DONT are 251 to 254: bit 1 of `v` tells DO/DONT
         // (our side) from WILL/WONT (the peer's), bit 0 the disabling verbs.
         let v = verb as u8 - Verb::Will as u8;
         let remote = usize::from((v >> 1) ^ 1);
         let enable = usize::from((v & 1) ^ 1);
         let code = usize::from(code);
-        let allowed = (policy.sides[remote][code >> 6] >> (code & 63)) as usize & 1;
         let shift = remote * 4;
         let byte = self.states[code];
-        let before = usize::from(byte >> shift) & 7;
-        let entry = RECEIVE[before | enable << 3 | allowed << 4];
-        let after = entry & 7;
-        self.states[code] = (byte & !(0x0f << shift)) | (after << shift);
+        let entry = RECEIVE[usize::from(byte >> shift) & 0x0f | enable << 4];
+        self.states[code] = (byte & !(STATE << shift)) | ((entry & STATE) << shift);
         (entry, remote)
     }
 
@@ -422,10 +464,10 @@ impl Table {
     /// answered `WILL` when the policy allows it on our side, else `WONT`;
     /// nothing else is answered, and nothing is recorded.
     #[cold]
-    fn timing_mark(verb: Verb, policy: &Policy) -> Outcome {
+    fn timing_mark(&self, verb: Verb) -> Outcome {
         let option = TelnetOption::TIMING_MARK;
         let reply = match verb {
-            Verb::Do if policy.allows_local(option) => Some(Verb::Will),
+            Verb::Do if self.states[usize::from(option.0)] & ALLOWED != 0 => Some(Verb::Will),
             Verb::Do => Some(Verb::Wont),
             _ => None,
         };

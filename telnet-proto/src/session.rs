@@ -234,9 +234,9 @@ enum Step<'i> {
 /// `SB_CAP` is the capacity of the subnegotiation buffer
 /// ([`DEFAULT_SUBNEGOTIATION_CAPACITY`] by default).
 ///
-/// Its size is `SB_CAP` plus 336 bytes on a 64-bit target (the
+/// Its size is `SB_CAP` plus 344 bytes on a 64-bit target (the
 /// negotiation table is 256 bytes, the policy 64); with the default
-/// capacity a `Session` is 1360 bytes; an [`Event`] is 24 bytes.
+/// capacity a `Session` is 1368 bytes; an [`Event`] is 24 bytes.
 ///
 /// See the [crate documentation](crate) for the drive loop.
 #[derive(Clone, Debug)]
@@ -251,6 +251,10 @@ pub struct Session<const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     state: State,
     newline: Newline,
     manual: bool,
+    /// Set when the policy was handed out by [`policy_mut`](Self::policy_mut)
+    /// and may differ from the table's copy of it; the next
+    /// [`feed`](Self::feed) copies it over.
+    policy_changed: bool,
 }
 
 impl<const SB_CAP: usize> Default for Session<SB_CAP> {
@@ -265,8 +269,10 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
 
     /// A session in its initial state: every option off, data expected.
     pub fn new(config: Config) -> Self {
+        let mut table = Table::default();
+        table.set_policy(&config.policy);
         Session {
-            table: Table::default(),
+            table,
             policy: config.policy,
             sb_len: 0,
             sb_buf: ArrayVec::new(),
@@ -274,6 +280,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             state: State::Data,
             newline: config.newline,
             manual: config.manual_negotiation,
+            policy_changed: false,
         }
     }
 
@@ -287,6 +294,10 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// if it had come whole. Each byte is examined a bounded number of
     /// times, so parsing is linear in the input.
     pub fn feed<'s, 'i>(&'s mut self, input: &'i [u8]) -> Feed<'s, 'i, SB_CAP> {
+        if self.policy_changed {
+            self.table.set_policy(&self.policy);
+            self.policy_changed = false;
+        }
         Feed {
             session: self,
             input,
@@ -338,6 +349,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// the peer only; to change an option's current state use
     /// [`enable`](Self::enable) or [`disable`](Self::disable).
     pub fn policy_mut(&mut self) -> &mut Policy {
+        self.policy_changed = true;
         &mut self.policy
     }
 
@@ -367,6 +379,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     #[must_use = "the returned negotiation must be sent to the peer"]
     pub fn enable(&mut self, side: Side, option: TelnetOption) -> Option<Negotiation> {
         self.policy.set(side, option, true);
+        self.table.allow(side, option, true);
         self.table.request(side, option, true)
     }
 
@@ -380,6 +393,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     #[must_use = "the returned negotiation must be sent to the peer"]
     pub fn disable(&mut self, side: Side, option: TelnetOption) -> Option<Negotiation> {
         self.policy.set(side, option, false);
+        self.table.allow(side, option, false);
         self.table.request(side, option, false)
     }
 
@@ -478,7 +492,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
         let outcome = if self.manual {
             Outcome::default()
         } else {
-            self.table.receive(received, &self.policy)
+            self.table.receive(received)
         };
         (received, outcome)
     }
@@ -492,7 +506,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             // Every negotiation is the application's to answer.
             return Err(Outcome::default());
         }
-        self.table.receive_quietly(verb, option, &self.policy)
+        self.table.receive_quietly(verb, option)
     }
 
     fn sb_start(&mut self, option: u8) {

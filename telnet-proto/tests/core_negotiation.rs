@@ -479,3 +479,101 @@ fn two_refusing_peers_do_not_loop() {
     assert_eq!(pair.drive(), 2);
     pair.assert_agree();
 }
+
+/// Feeds `input` through `Feed::read` (the drive loop that answers quietly)
+/// and returns the replies written.
+fn replies_by_read(session: &mut Session, input: &[u8]) -> Vec<u8> {
+    let mut feed = session.feed(input);
+    let (mut data, mut replies, mut sent) = ([0; 64], [0; 64], Vec::new());
+    loop {
+        let read = feed.read(&mut data, &mut replies);
+        sent.extend_from_slice(&replies[..read.replies]);
+        if read.event.is_none() && feed.is_done() {
+            return sent;
+        }
+    }
+}
+
+// A policy changed between two inputs, through `policy_mut` or by
+// `enable`/`disable`, decides the answers to the next input, in both drive
+// loops.
+#[test]
+fn policy_changes_answer_the_next_input() {
+    let will_echo_do_naws: &[u8] = b"\xff\xfb\x01\xff\xfd\x1f";
+    let accepted = [
+        Ev::Neg(neg(Verb::Will, TelnetOption::ECHO)),
+        Ev::Reply(neg(Verb::Do, TelnetOption::ECHO)),
+        Ev::Changed(TelnetOption::ECHO, Side::Remote, true),
+        Ev::Neg(neg(Verb::Do, TelnetOption::NAWS)),
+        Ev::Reply(neg(Verb::Will, TelnetOption::NAWS)),
+        Ev::Changed(TelnetOption::NAWS, Side::Local, true),
+    ];
+    let refused = [
+        Ev::Neg(neg(Verb::Will, TelnetOption::ECHO)),
+        Ev::Reply(neg(Verb::Dont, TelnetOption::ECHO)),
+        Ev::Neg(neg(Verb::Do, TelnetOption::NAWS)),
+        Ev::Reply(neg(Verb::Wont, TelnetOption::NAWS)),
+    ];
+    let wont_echo_dont_naws: &[u8] = b"\xff\xfc\x01\xff\xfe\x1f";
+
+    let mut session = refusing();
+    assert_eq!(run(&mut session, &[will_echo_do_naws]), refused);
+    let policy = session.policy_mut();
+    policy.set(Side::Remote, TelnetOption::ECHO, true);
+    policy.set(Side::Local, TelnetOption::NAWS, true);
+    assert_eq!(run(&mut session, &[will_echo_do_naws]), accepted);
+    let _ = run(&mut session, &[wont_echo_dont_naws]);
+    *session.policy_mut() = Policy::new();
+    assert_eq!(run(&mut session, &[will_echo_do_naws]), refused);
+
+    // The same through `read`, whose answers come from a table of its own.
+    let mut session = refusing();
+    assert_eq!(
+        replies_by_read(&mut session, will_echo_do_naws),
+        b"\xff\xfe\x01\xff\xfc\x1f"
+    );
+    let policy = session.policy_mut();
+    policy.set(Side::Remote, TelnetOption::ECHO, true);
+    policy.set(Side::Local, TelnetOption::NAWS, true);
+    assert_eq!(
+        replies_by_read(&mut session, will_echo_do_naws),
+        b"\xff\xfd\x01\xff\xfb\x1f"
+    );
+    // Repeats of the state in force are not answered ...
+    assert_eq!(replies_by_read(&mut session, will_echo_do_naws), b"");
+    // ... and the peer turning both off is acknowledged.
+    assert_eq!(
+        replies_by_read(&mut session, wont_echo_dont_naws),
+        b"\xff\xfe\x01\xff\xfc\x1f"
+    );
+    assert_eq!(session.disable(Side::Remote, TelnetOption::ECHO), None);
+    assert!(!session.policy().allows_remote(TelnetOption::ECHO));
+    assert_eq!(
+        replies_by_read(&mut session, will_echo_do_naws),
+        b"\xff\xfe\x01\xff\xfb\x1f"
+    );
+    // `enable` allows the option again: the peer's refusal of our DO ends
+    // the request, and its next offer is accepted.
+    assert_eq!(
+        session.enable(Side::Remote, TelnetOption::ECHO),
+        Some(neg(Verb::Do, TelnetOption::ECHO))
+    );
+    assert_eq!(replies_by_read(&mut session, b"\xff\xfc\x01"), b"");
+    assert_eq!(
+        replies_by_read(&mut session, b"\xff\xfb\x01"),
+        b"\xff\xfd\x01"
+    );
+    assert!(session.is_enabled(Side::Remote, TelnetOption::ECHO));
+}
+
+#[test]
+fn policy_debug_lists_the_allowed_options() {
+    let policy = Policy::new()
+        .with_local(TelnetOption::NAWS)
+        .with_remote(TelnetOption::ECHO)
+        .with_remote(TelnetOption::SGA);
+    assert_eq!(
+        format!("{policy:?}"),
+        "Policy { local: [NAWS(31)], remote: [ECHO(1), SGA(3)] }"
+    );
+}
