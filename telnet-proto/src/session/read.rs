@@ -644,7 +644,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         match self.session.negotiation_quietly(verb, option) {
             Ok(reply) => {
                 *slot = [IAC, reply, option];
-                *len += if reply != 0 { 3 } else { 0 };
+                // Reply verbs are 251 to 254, "none" is 0: 3 bytes or 0.
+                *len += usize::from(reply >> 7) * 3;
                 None
             }
             Err(outcome) => {
