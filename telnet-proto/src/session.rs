@@ -2,6 +2,7 @@
 
 use arrayvec::ArrayVec;
 
+mod find;
 mod read;
 pub use read::Read;
 
@@ -788,7 +789,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     #[inline]
     fn subnegotiation(&mut self, rest: &'i [u8]) -> Option<Step<'i>> {
         let s = &mut *self.session;
-        match memchr::memchr(IAC, rest) {
+        match find::find(rest, [IAC]) {
             None => {
                 s.sb_push(rest);
                 self.pos += rest.len();
@@ -826,9 +827,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let mut from = 0;
         loop {
             let found = match (nvt, s.newline) {
-                (true, Newline::Translate) => memchr::memchr2(IAC, CR, &rest[from..]),
-                (true, _) => memchr::memchr2(IAC, NUL, &rest[from..]),
-                (false, _) => memchr::memchr(IAC, &rest[from..]),
+                (true, Newline::Translate) => find::find(&rest[from..], [IAC, CR]),
+                (true, _) => find::find(&rest[from..], [IAC, NUL]),
+                (false, _) => find::find(&rest[from..], [IAC]),
             };
             let Some(i) = found.map(|i| from + i) else {
                 // The run goes to the end of the input; hold a final CR back.

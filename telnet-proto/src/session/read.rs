@@ -57,9 +57,9 @@ fn reply_slot(replies: &mut [u8], at: usize) -> Option<&mut [u8; 3]> {
 #[inline(always)]
 fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
     if NVT {
-        memchr::memchr2(IAC, NUL, haystack)
+        super::find::find(haystack, [IAC, NUL])
     } else {
-        memchr::memchr(IAC, haystack)
+        super::find::find(haystack, [IAC])
     }
 }
 
