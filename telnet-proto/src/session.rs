@@ -670,13 +670,19 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             let &first = rest.first()?;
             // Data, and commands in it, come first: that is where the
             // bytes of a typical stream are.
-            if self.session.state == State::Data {
+            if matches!(self.session.state, State::Data) {
                 if first == IAC {
                     if let Some(step) = self.command(rest) {
                         return Some(step);
                     }
                 } else if let Some(event) = self.data(rest) {
                     return Some(Step::Event(event));
+                }
+            } else if matches!(self.session.state, State::Sb) {
+                // A payload cut by the end of the last input: common with
+                // small reads, and worth a guessable branch.
+                if let Some(step) = self.subnegotiation(rest) {
+                    return Some(step);
                 }
             } else if let Some(step) = self.other_state(rest, first) {
                 return Some(step);
@@ -785,35 +791,50 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         step
     }
 
-    /// In a subnegotiation's payload: collects up to the next `IAC`.
-    #[inline]
+    /// In a subnegotiation's payload: collects it up to its `IAC SE`, or
+    /// as far as the input goes. Escaped 0xFF (`IAC IAC`) are unescaped on
+    /// the way; any other byte after `IAC` is left to
+    /// [`other_state`](Self::other_state).
+    #[inline(always)]
     fn subnegotiation(&mut self, rest: &'i [u8]) -> Option<Step<'i>> {
-        let s = &mut *self.session;
-        match find::find(rest, [IAC]) {
-            None => {
-                s.sb_push(rest);
+        // `rest[..from]` is collected; `self.pos` is still at `rest[0]`.
+        let mut from = 0;
+        loop {
+            let s = &mut *self.session;
+            let Some(i) = find::find(&rest[from..], [IAC]).map(|i| from + i) else {
+                s.sb_push(&rest[from..]);
                 self.pos += rest.len();
-                None
-            }
-            Some(i) => {
-                // A whole, unescaped payload in this input: deliver it from
-                // the input itself, without copying.
-                if s.sb_len == 0 && rest.get(i + 1) == Some(&SE) && i <= SB_CAP {
+                return None;
+            };
+            match rest.get(i + 1) {
+                Some(&SE) => {
                     self.pos += i + 2;
-                    s.state = State::Data;
-                    let option = s.sb_option;
-                    if s.starts_compression(option) {
-                        return Some(self.compression_start(option));
+                    if s.sb_len == 0 && i <= SB_CAP {
+                        // A whole, unescaped payload in this input: deliver
+                        // it from the input itself, without copying.
+                        s.state = State::Data;
+                        let option = s.sb_option;
+                        if s.starts_compression(option) {
+                            return Some(self.compression_start(option));
+                        }
+                        return Some(Step::Event(Event::Subnegotiation {
+                            option,
+                            payload: &rest[..i],
+                        }));
                     }
-                    return Some(Step::Event(Event::Subnegotiation {
-                        option,
-                        payload: &rest[..i],
-                    }));
+                    s.sb_push(&rest[from..i]);
+                    return Some(self.end_subnegotiation());
                 }
-                s.sb_push(&rest[..i]);
-                self.pos += i + 1;
-                s.state = State::SbIac;
-                None
+                Some(&IAC) => {
+                    s.sb_push(&rest[from..=i]);
+                    from = i + 2;
+                }
+                _ => {
+                    s.sb_push(&rest[from..i]);
+                    self.pos += i + 1;
+                    s.state = State::SbIac;
+                    return None;
+                }
             }
         }
     }

@@ -333,7 +333,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     fn read_step(&mut self, out: &mut Out<'_>) -> Option<Step<'i>> {
         let input = self.input;
         loop {
-            if self.session.state == State::Data && self.session.newline != Newline::Translate {
+            if matches!(self.session.state, State::Data)
+                && self.session.newline != Newline::Translate
+            {
                 let fast = if self.session.nvt_receive() {
                     self.fast::<true>(out)
                 } else {
