@@ -64,18 +64,24 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
 }
 
 /// The bytes of a block of `LANES` × 16 bytes that data stops at, as a bit
-/// mask (bit `k` for `block[k]`, which is `window[k + 1]`): every `IAC`,
-/// and with `NVT` every `NUL` that follows a CR. `window[0]` is the byte
-/// before the block (any byte but CR when there is none).
+/// mask (bit `k` for `block[k]`, which is `window[first + k]`): every
+/// `IAC`, and with `NVT` every `NUL` that follows a CR. `before` is the
+/// byte before the block (any byte but CR when there is none); without
+/// `COPIED` it must be `window[first - 1]`.
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
 /// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
 /// ([`stop_mask_bytes`]). Which bytes follow a CR is found by comparing
 /// the window loaded one byte further back, or, with `COPIED` (the window
 /// was just copied into place, and a load across two of those stores
-/// would wait for them), by shifting the CR compare in registers.
+/// would wait for them; or the byte before is not in it), by shifting the
+/// CR compare in registers.
 #[inline(always)]
-fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(window: &[u8]) -> u128 {
+fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
+    window: &[u8],
+    first: usize,
+    before: u8,
+) -> u128 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2"
@@ -100,12 +106,12 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(window: &[
         // With `COPIED`, the CR compare of the previous 16 bytes (only its
         // last byte is used): for the first lane, the byte before the block.
         let mut crs_before = byte_shl_imm_u128_m128i::<15>(cmp_eq_mask_i8_m128i(
-            set_i32_m128i_s(i32::from(window[0])),
+            set_i32_m128i_s(i32::from(before)),
             cr,
         ));
         let mut stops = 0;
         for k in 0..LANES {
-            let bytes = load(16 * k + 1);
+            let bytes = load(first + 16 * k);
             let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
             if NVT {
                 let after_cr = if COPIED {
@@ -117,7 +123,7 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(window: &[
                     crs_before = crs;
                     after_cr
                 } else {
-                    cmp_eq_mask_i8_m128i(load(16 * k), cr)
+                    cmp_eq_mask_i8_m128i(load((first + 16 * k).wrapping_sub(1)), cr)
                 };
                 hits = bitor_m128i(
                     hits,
@@ -133,12 +139,12 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(window: &[
         target_feature = "sse2"
     )))]
     {
-        stop_mask_bytes::<NVT>(&window[..LANES * 16 + 1])
+        stop_mask_bytes::<NVT>(before, &window[first..first + LANES * 16])
     }
 }
 
-/// [`stop_mask`] one byte at a time, for the block `window[1..]` (at most
-/// 128 bytes): the portable version, and what the SSE2 one is tested
+/// [`stop_mask`] one byte at a time, for `block` (at most 128 bytes) after
+/// `before`: the portable version, and what the SSE2 one is tested
 /// against.
 #[cfg_attr(
     all(
@@ -148,11 +154,13 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(window: &[
     allow(dead_code)
 )]
 #[inline]
-fn stop_mask_bytes<const NVT: bool>(window: &[u8]) -> u128 {
+fn stop_mask_bytes<const NVT: bool>(before: u8, block: &[u8]) -> u128 {
     let mut mask = 0;
-    for (k, pair) in window.windows(2).enumerate() {
-        let stop = pair[1] == IAC || (NVT && pair[1] == NUL && pair[0] == CR);
+    let mut previous = before;
+    for (k, &byte) in block.iter().enumerate() {
+        let stop = byte == IAC || (NVT && byte == NUL && previous == CR);
         mask |= u128::from(stop) << k;
+        previous = byte;
     }
     mask
 }
@@ -469,15 +477,33 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 .and_then(|from| input.get(from..from + WINDOW))
                 .map(<&[u8; WINDOW]>::try_from)
             {
-                Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window)),
+                Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window, 1, 0)),
                 _ => {
-                    // The input's start or its end is near. Only bytes
-                    // before `avail` are ever acted on.
+                    // The input's start or its end is near.
+                    let before = before.map_or(0, |before| input[before]);
+                    // A whole block (all of a 64-byte input, say): without
+                    // a stop, it needs nothing after it, so no scratch
+                    // window either.
+                    let whole = rest
+                        .get(i..i + 64)
+                        .map(|block| (block, stop_mask::<NVT, true, 4>(block, 0, before)));
+                    if let Some((block, 0)) = whole {
+                        copy64(&mut dst[c.o..], block);
+                        c.o += 64;
+                        i += 64;
+                        wide = true;
+                        continue;
+                    }
+                    // Only bytes before `avail` are ever acted on.
                     scratch = [0; WINDOW];
-                    scratch[0] = before.map_or(0, |before| input[before]);
+                    scratch[0] = before;
                     let last = &rest[i..n.min(i + WINDOW - 1)];
                     scratch[1..1 + last.len()].copy_from_slice(last);
-                    (&scratch, stop_mask::<NVT, true, 4>(&scratch))
+                    let stops = match whole {
+                        Some((_, stops)) => stops,
+                        None => stop_mask::<NVT, true, 4>(&scratch, 1, before),
+                    };
+                    (&scratch, stops)
                 }
             };
             let len = avail.min(64);
@@ -539,7 +565,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             ) else {
                 break Ok(i);
             };
-            let stops = stop_mask::<NVT, false, 8>(window);
+            let stops = stop_mask::<NVT, false, 8>(window, 1, 0);
             if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
                 to.copy_from_slice(from);
             }
@@ -749,14 +775,20 @@ mod tests {
 
     /// Both SSE2 versions of [`stop_mask`] give the byte loop's mask.
     fn agree<const NVT: bool, const LANES: usize>(window: &[u8]) {
-        let expected = stop_mask_bytes::<NVT>(&window[..1 + 16 * LANES]);
+        let expected = stop_mask_bytes::<NVT>(window[0], &window[1..1 + 16 * LANES]);
         assert_eq!(
-            stop_mask::<NVT, false, LANES>(window),
+            stop_mask::<NVT, false, LANES>(window, 1, window[0]),
             expected,
             "NVT {NVT}, {LANES} lanes, {window:02x?}"
         );
         assert_eq!(
-            stop_mask::<NVT, true, LANES>(window),
+            stop_mask::<NVT, true, LANES>(window, 1, window[0]),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        // The block on its own, the byte before it apart.
+        assert_eq!(
+            stop_mask::<NVT, true, LANES>(&window[1..], 0, window[0]),
             expected,
             "NVT {NVT}, {LANES} lanes, {window:02x?}"
         );
@@ -791,14 +823,15 @@ mod tests {
         block[62] = CR;
         block[63] = NUL;
         window[66] = IAC; // past the block: never a stop
-        let block = &window[..65];
-        assert_eq!(stop_mask_bytes::<true>(block), 1 << 5 | 1 << 17 | 1 << 63);
-        window[0] = CR;
-        let block = &window[..65];
+        let block = &window[1..65];
         assert_eq!(
-            stop_mask_bytes::<true>(block),
+            stop_mask_bytes::<true>(b'x', block),
+            1 << 5 | 1 << 17 | 1 << 63
+        );
+        assert_eq!(
+            stop_mask_bytes::<true>(CR, block),
             1 | 1 << 5 | 1 << 17 | 1 << 63
         );
-        assert_eq!(stop_mask_bytes::<false>(block), 1 << 5);
+        assert_eq!(stop_mask_bytes::<false>(CR, block), 1 << 5);
     }
 }
