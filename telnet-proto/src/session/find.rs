@@ -11,8 +11,8 @@
 /// run is shorter), runs of 4 to 15 bytes as two overlapping words, all
 /// without a branch on where the needle is (a processor cannot guess it,
 /// and a wrong guess costs more than the whole search). Only the rest of a
-/// longer run is left to `memchr`, and runs under 4 bytes are looked at a
-/// byte at a time.
+/// longer run is left to `memchr` (without SSE2, runs of 16 bytes and
+/// more), and runs under 4 bytes are looked at a byte at a time.
 #[inline(always)]
 pub(super) fn find<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize> {
     let n = hay.len();
