@@ -47,7 +47,8 @@ pub(super) fn find<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize
     }
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2"
+        target_feature = "sse2",
+        not(telnet_portable)
     ))]
     {
         use safe_arch::{
@@ -86,7 +87,8 @@ pub(super) fn find<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize
     }
     #[cfg(not(all(
         any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2"
+        target_feature = "sse2",
+        not(telnet_portable)
     )))]
     {
         far(hay, needles)

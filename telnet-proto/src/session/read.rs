@@ -65,9 +65,9 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
 
 /// The bytes of a block of `LANES` × 16 bytes that data stops at, as a bit
 /// mask (bit `k` for `block[k]`, which is `window[first + k]`): every
-/// `IAC`, and with `NVT` every `NUL` that follows a CR. `before` is the
-/// byte before the block (any byte but CR when there is none); without
-/// `COPIED` it must be `window[first - 1]`.
+/// `IAC`, and with `NVT` every `NUL` that follows a CR. The byte before
+/// the block (any byte but CR when there is none) is `window[first - 1]`,
+/// or with `COPIED` `before` (the window may start with the block).
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
 /// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
@@ -84,7 +84,8 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
 ) -> u128 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2"
+        target_feature = "sse2",
+        not(telnet_portable)
     ))]
     {
         use safe_arch::{
@@ -136,20 +137,40 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
     }
     #[cfg(not(all(
         any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2"
+        target_feature = "sse2",
+        not(telnet_portable)
     )))]
     {
-        stop_mask_bytes::<NVT>(before, &window[first..first + LANES * 16])
+        stop_mask_portable::<NVT, COPIED, LANES>(window, first, before)
     }
 }
 
-/// [`stop_mask`] one byte at a time, for `block` (at most 128 bytes) after
-/// `before`: the portable version, and what the SSE2 one is tested
-/// against.
+/// [`stop_mask`] without SSE2: [`stop_mask_bytes`] on the same arguments.
 #[cfg_attr(
     all(
         any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2"
+        target_feature = "sse2",
+        not(telnet_portable)
+    ),
+    allow(dead_code)
+)]
+#[inline]
+fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
+    window: &[u8],
+    first: usize,
+    before: u8,
+) -> u128 {
+    let before = if COPIED { before } else { window[first - 1] };
+    stop_mask_bytes::<NVT>(before, &window[first..first + LANES * 16])
+}
+
+/// [`stop_mask`] one byte at a time, for `block` (at most 128 bytes) after
+/// `before`: what the SSE2 version is tested against.
+#[cfg_attr(
+    all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2",
+        not(telnet_portable)
     ),
     allow(dead_code)
 )]
@@ -773,11 +794,23 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 mod tests {
     use super::*;
 
-    /// Both SSE2 versions of [`stop_mask`] give the byte loop's mask.
+    /// Every version of [`stop_mask`] (SSE2 or portable, the window loaded
+    /// in place or copied) gives the byte loop's mask.
     fn agree<const NVT: bool, const LANES: usize>(window: &[u8]) {
         let expected = stop_mask_bytes::<NVT>(window[0], &window[1..1 + 16 * LANES]);
+        // `before` is not used without `COPIED`.
         assert_eq!(
-            stop_mask::<NVT, false, LANES>(window, 1, window[0]),
+            stop_mask::<NVT, false, LANES>(window, 1, 0),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        assert_eq!(
+            stop_mask_portable::<NVT, false, LANES>(window, 1, 0),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        assert_eq!(
+            stop_mask_portable::<NVT, true, LANES>(&window[1..], 0, window[0]),
             expected,
             "NVT {NVT}, {LANES} lanes, {window:02x?}"
         );
