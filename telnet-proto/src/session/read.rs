@@ -71,7 +71,7 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
 /// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
-/// ([`stop_mask_bytes`]). Which bytes follow a CR is found by comparing
+/// ([`stop_mask_portable`]). Which bytes follow a CR is found by comparing
 /// the window loaded one byte further back, or, with `COPIED` (the window
 /// was just copied into place, and a load across two of those stores
 /// would wait for them; or the byte before is not in it), by shifting the
@@ -145,7 +145,8 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
     }
 }
 
-/// [`stop_mask`] without SSE2: [`stop_mask_bytes`] on the same arguments.
+/// [`stop_mask`] one byte at a time: the version for targets without
+/// SSE2, and what the SSE2 one is tested against.
 #[cfg_attr(
     all(
         any(target_arch = "x86", target_arch = "x86_64"),
@@ -160,25 +161,9 @@ fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
     first: usize,
     before: u8,
 ) -> u128 {
-    let before = if COPIED { before } else { window[first - 1] };
-    stop_mask_bytes::<NVT>(before, &window[first..first + LANES * 16])
-}
-
-/// [`stop_mask`] one byte at a time, for `block` (at most 128 bytes) after
-/// `before`: what the SSE2 version is tested against.
-#[cfg_attr(
-    all(
-        any(target_arch = "x86", target_arch = "x86_64"),
-        target_feature = "sse2",
-        not(telnet_portable)
-    ),
-    allow(dead_code)
-)]
-#[inline]
-fn stop_mask_bytes<const NVT: bool>(before: u8, block: &[u8]) -> u128 {
+    let mut previous = if COPIED { before } else { window[first - 1] };
     let mut mask = 0;
-    let mut previous = before;
-    for (k, &byte) in block.iter().enumerate() {
+    for (k, &byte) in window[first..first + LANES * 16].iter().enumerate() {
         let stop = byte == IAC || (NVT && byte == NUL && previous == CR);
         mask |= u128::from(stop) << k;
         previous = byte;
@@ -794,10 +779,21 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 mod tests {
     use super::*;
 
+    /// The stops of `block` after `before`, by their definition: the
+    /// oracle for every version of [`stop_mask`].
+    fn reference<const NVT: bool>(before: u8, block: &[u8]) -> u128 {
+        (0..block.len())
+            .filter(|&k| {
+                let previous = k.checked_sub(1).map_or(before, |p| block[p]);
+                block[k] == IAC || (NVT && block[k] == NUL && previous == CR)
+            })
+            .fold(0, |mask, k| mask | 1 << k)
+    }
+
     /// Every version of [`stop_mask`] (SSE2 or portable, the window loaded
     /// in place or copied) gives the byte loop's mask.
     fn agree<const NVT: bool, const LANES: usize>(window: &[u8]) {
-        let expected = stop_mask_bytes::<NVT>(window[0], &window[1..1 + 16 * LANES]);
+        let expected = reference::<NVT>(window[0], &window[1..1 + 16 * LANES]);
         // `before` is not used without `COPIED`.
         assert_eq!(
             stop_mask::<NVT, false, LANES>(window, 1, 0),
@@ -857,14 +853,8 @@ mod tests {
         block[63] = NUL;
         window[66] = IAC; // past the block: never a stop
         let block = &window[1..65];
-        assert_eq!(
-            stop_mask_bytes::<true>(b'x', block),
-            1 << 5 | 1 << 17 | 1 << 63
-        );
-        assert_eq!(
-            stop_mask_bytes::<true>(CR, block),
-            1 | 1 << 5 | 1 << 17 | 1 << 63
-        );
-        assert_eq!(stop_mask_bytes::<false>(CR, block), 1 << 5);
+        assert_eq!(reference::<true>(b'x', block), 1 << 5 | 1 << 17 | 1 << 63);
+        assert_eq!(reference::<true>(CR, block), 1 | 1 << 5 | 1 << 17 | 1 << 63);
+        assert_eq!(reference::<false>(CR, block), 1 << 5);
     }
 }
