@@ -1,14 +1,8 @@
 //! Our echo examples, as users run them (`cargo run -p telnet-std
-//! --example echo`, `cargo run -p telnet-tokio --example echo`, built by
-//! ci.sh), against real clients. Both refuse what they do not offer and
-//! send every byte back.
-//!
-//! Known failure (in the examples, not in this suite): both decode the
-//! client's CR NUL to CR (Newline::Nvt) and write it back with `write`,
-//! which only doubles 0xFF, so the echo carries a bare CR, which RFC 854
-//! forbids, and the client does not get back the bytes it sent. Echoing
-//! with `write_text`, or reading with `Newline::Raw`, keeps the NVT
-//! encoding.
+//! --example std_echo`, `cargo run -p telnet-tokio --example tokio_echo`,
+//! built by ci.sh), against real clients. Both refuse what they do not
+//! offer and send every byte back; both read with `Newline::Raw`, so a
+//! client's CR NUL comes back as CR NUL (RFC 854 allows no bare CR).
 
 use telnet_interop::{contains, escape, peers, Dir, Peer, Recorder, Transcript, PATIENCE};
 use telnet_proto::{TelnetOption as Opt, Verb};

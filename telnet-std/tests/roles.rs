@@ -180,7 +180,7 @@ impl Drop for Killed {
 
 #[test]
 fn echo_example_binary() {
-    let path = example_path("echo");
+    let path = example_path("std_echo");
     assert!(path.exists(), "{} not built", path.display());
     // A port that was free a moment ago; the example binds it.
     let port = {
