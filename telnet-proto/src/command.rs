@@ -41,7 +41,11 @@ pub enum Command {
     /// ABORT (238): Abort (RFC 1184).
     Abort,
     /// Any other byte after `IAC`: a stray `SE` (240) or a code no RFC
-    /// defines. Never `IAC`, `SB` or a negotiation verb.
+    /// defines. Never `IAC`, `SB` or a negotiation verb (250 to 255) from
+    /// the parser; one built with such a code is not a command
+    /// ([`is_valid`](Command::is_valid) is false) and the encoders refuse
+    /// it, since `IAC SB` or `IAC WILL` on the wire would swallow what
+    /// follows.
     Unknown(u8),
 }
 
@@ -70,7 +74,16 @@ impl Command {
         })
     }
 
-    /// The byte that follows `IAC` on the wire.
+    /// Whether `IAC <code>` is a two-byte command: true for every command
+    /// but an [`Unknown`](Command::Unknown) holding `SB`, a negotiation
+    /// verb or `IAC` (250 to 255), which the parser never produces and
+    /// the encoders refuse to send.
+    pub const fn is_valid(self) -> bool {
+        !matches!(self, Command::Unknown(consts::SB..=consts::IAC))
+    }
+
+    /// The byte that follows `IAC` on the wire (for an invalid command,
+    /// see [`is_valid`](Command::is_valid), a byte that is not a command).
     pub const fn to_byte(self) -> u8 {
         match self {
             Command::Nop => consts::NOP,
@@ -111,7 +124,10 @@ impl Command {
         })
     }
 
-    /// The two bytes `IAC <code>`.
+    /// The two bytes `IAC <code>` (for an invalid command, see
+    /// [`is_valid`](Command::is_valid), bytes that are not a command: send
+    /// commands through [`encode::command`](crate::encode::command), which
+    /// checks).
     pub const fn to_bytes(self) -> [u8; 2] {
         [consts::IAC, self.to_byte()]
     }

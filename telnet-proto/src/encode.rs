@@ -422,8 +422,26 @@ impl TextPieces {
 }
 
 /// A two-byte command: `IAC <code>`.
+///
+/// # Panics
+///
+/// If the command is not valid ([`Command::is_valid`]): an
+/// [`Unknown`](Command::Unknown) holding a code from 250 to 255 would be
+/// `IAC SB`, a negotiation's start or an escaped 0xFF, not a command.
+#[track_caller]
 pub fn command(command: Command, dst: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    check_command(command);
     into_slice(dst, 2, |sink| sink.put(&command.to_bytes()))
+}
+
+/// Panics, naming the code, if `command` is not one ([`Command::is_valid`]).
+#[track_caller]
+fn check_command(command: Command) {
+    assert!(
+        command.is_valid(),
+        "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
+        command.to_byte()
+    );
 }
 
 /// A negotiation: `IAC <verb> <option>`.
@@ -467,11 +485,17 @@ pub fn put_text<B: bytes::BufMut + ?Sized>(
 }
 
 /// [`command`], appended to a [`bytes::BufMut`].
+///
+/// # Panics
+///
+/// As [`command`], if the command is not valid ([`Command::is_valid`]).
 #[cfg(feature = "bytes")]
+#[track_caller]
 pub fn put_command<B: bytes::BufMut + ?Sized>(
     command: Command,
     dst: &mut B,
 ) -> Result<usize, BufferTooSmall> {
+    check_command(command);
     into_buf(dst, 2, |sink| sink.put(&command.to_bytes()))
 }
 

@@ -92,6 +92,28 @@ fn encoded_subnegotiation_parses_back() {
     }
 }
 
+#[test]
+fn every_command_the_parser_reports_encodes_back_to_its_bytes() {
+    for code in 0..=255u8 {
+        match Command::from_byte(code) {
+            Some(command) => {
+                assert!(command.is_valid(), "{command}");
+                let bytes = encoded(|b| encode::command(command, b));
+                assert_eq!(bytes, [0xff, code]);
+                check(support::plain, &bytes, &[Ev::Cmd(command)]);
+            }
+            None => assert!(!Command::Unknown(code).is_valid(), "{code}"),
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "IAC 250 is not a two-byte command")]
+fn an_unknown_command_holding_sb_is_not_encoded() {
+    // `IAC SB` would make the peer take everything after it as a payload.
+    let _ = encode::command(Command::Unknown(250), &mut [0; 2]);
+}
+
 // 16. A too-small buffer: error with the size needed, buffer untouched.
 #[test]
 fn too_small_buffer_is_left_untouched() {

@@ -149,6 +149,13 @@ impl Control<'_> {
     }
 
     /// Send a two-byte command such as `IAC AYT`.
+    ///
+    /// # Panics
+    ///
+    /// If the command is not valid ([`Command::is_valid`]: an `Unknown`
+    /// holding 250 to 255, which would start a subnegotiation or a
+    /// negotiation on the wire).
+    #[track_caller]
     pub fn send_command(&mut self, command: Command) {
         queue_command(self.out, command);
     }
@@ -189,9 +196,25 @@ pub(crate) fn queue_negotiation(out: &mut Vec<u8>, negotiation: Negotiation) {
     out.extend_from_slice(&negotiation.to_bytes());
 }
 
+/// Queues `IAC <code>`; panics if the command is not valid (see
+/// [`encode::command`]).
+#[track_caller]
 pub(crate) fn queue_command(out: &mut Vec<u8>, command: Command) {
+    let mut bytes = [0; 2];
+    let _ = encode::command(command, &mut bytes);
     tracing::debug!(target: "telnet_std", "SENT {command}");
-    out.extend_from_slice(&command.to_bytes());
+    out.extend_from_slice(&bytes);
+}
+
+/// The error of sending an invalid command ([`Command::is_valid`]).
+pub(crate) fn invalid_command(command: Command) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!(
+            "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
+            command.to_byte()
+        ),
+    )
 }
 
 pub(crate) fn queue_subnegotiation(out: &mut Vec<u8>, option: TelnetOption, payload: &[u8]) {

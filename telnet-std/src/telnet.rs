@@ -15,7 +15,8 @@ use telnet_proto::{
 };
 
 use crate::handler::{
-    queue_command, queue_encoded, queue_negotiation, queue_subnegotiation, Control, Handler,
+    invalid_command, queue_command, queue_encoded, queue_negotiation, queue_subnegotiation,
+    Control, Handler,
 };
 use crate::inflate::Inflater;
 use crate::trace::{describe_subnegotiation, Hex};
@@ -614,7 +615,15 @@ impl<S: Read + Write> Telnet<S> {
     }
 
     /// Send a two-byte command such as `IAC AYT` or `IAC BRK`.
+    ///
+    /// An invalid command ([`Command::is_valid`]: an `Unknown` holding
+    /// 250 to 255, which would start a subnegotiation or a negotiation on
+    /// the wire) is an [`io::ErrorKind::InvalidInput`] error, and nothing
+    /// is sent.
     pub fn send_command(&mut self, command: Command) -> Result<()> {
+        if !command.is_valid() {
+            return Err(Error::Io(invalid_command(command)));
+        }
         self.check_writable()?;
         queue_command(&mut self.core.out, command);
         self.flush_out()

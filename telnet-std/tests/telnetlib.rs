@@ -389,6 +389,24 @@ fn commands_and_subnegotiations_are_sent() {
     );
 }
 
+#[test]
+fn an_invalid_command_is_an_error_and_sends_nothing() {
+    let peer = Peer::start(vec![recv(b"\xff\xf1"), Step::Close]);
+    let mut tn = client(&peer);
+    for code in 250..=255 {
+        let err = tn.send_command(Command::Unknown(code)).unwrap_err();
+        let Error::Io(err) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains(&format!("IAC {code} ")), "{err}");
+    }
+    tn.send_command(Command::Nop).unwrap();
+    let _ = tn.read_all();
+    drop(tn);
+    assert_eq!(peer.finish(), b"\xff\xf1");
+}
+
 // ---- negotiation ------------------------------------------------------
 
 #[test]

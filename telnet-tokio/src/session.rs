@@ -603,7 +603,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
 
     /// Sends a two-byte command such as `IAC AYT`. Same cancel safety as
     /// [`write`](Self::write).
+    ///
+    /// An invalid command ([`Command::is_valid`]: an `Unknown` holding
+    /// 250 to 255, which would start a subnegotiation or a negotiation on
+    /// the wire) is an [`io::ErrorKind::InvalidInput`] error, and
+    /// nothing is sent.
     pub async fn send_command(&mut self, command: Command) -> Result<()> {
+        if !command.is_valid() {
+            return Err(Error::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
+                    command.to_byte()
+                ),
+            )));
+        }
         self.st.out.extend_from_slice(&command.to_bytes());
         self.flush_out(deadline(self.st.timeout)).await
     }

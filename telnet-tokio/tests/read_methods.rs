@@ -229,6 +229,24 @@ async fn replies_are_sent_while_reading() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_invalid_command_is_an_error_and_sends_nothing() {
+    let (mut t, mut peer) = pair();
+    for code in 250..=255 {
+        let err = t.send_command(Command::Unknown(code)).await.unwrap_err();
+        let telnet_tokio::Error::Io(err) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains(&format!("IAC {code} ")), "{err}");
+    }
+    t.send_command(Command::Nop).await.unwrap();
+    drop(t);
+    let mut got = Vec::new();
+    peer.read_to_end(&mut got).await.unwrap();
+    assert_eq!(got, b"\xff\xf1");
+}
+
+#[tokio::test(start_paused = true)]
 async fn writes_escape_and_translate() {
     let (mut t, mut peer) = pair();
     t.write(b"a\xffb\n").await.unwrap();
