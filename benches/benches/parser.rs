@@ -22,6 +22,11 @@ const CHUNKS: [usize; 2] = [4096, 64];
 /// negotiations reported only when notable).
 const PARSERS: [&str; 5] = ["ours", "libtelnet", "libmudtelnet", "memchr", "ours-read"];
 
+/// Our session with `Newline::Raw` (`CR NUL` delivered as received, as
+/// libtelnet does), measured on nvt_crlf only: the same job as libtelnet's
+/// there, where the default `Newline::Nvt` also drops each NUL.
+const RAW: &str = "ours-raw";
+
 /// Measures the group; returns each corpus's length.
 fn parser(c: &mut Criterion) -> Vec<(Corpus, usize)> {
     let mut lengths = Vec::new();
@@ -52,6 +57,12 @@ fn parser(c: &mut Criterion) -> Vec<(Corpus, usize)> {
             group.bench_with_input(id("ours-read"), &bytes, |b, bytes| {
                 b.iter(|| ours::parse_read(black_box(bytes), chunk))
             });
+            if corpus == Corpus::NvtCrlf {
+                // libtelnet's job: CR NUL delivered as received.
+                group.bench_with_input(id(RAW), &bytes, |b, bytes| {
+                    b.iter(|| ours::parse_raw(black_box(bytes), chunk))
+                });
+            }
         }
     }
     group.finish();
@@ -132,6 +143,27 @@ fn report(since: SystemTime, lengths: &[(Corpus, usize)]) {
                 ratio(times[3]),
             );
         }
+    }
+    report_raw(since, &home);
+}
+
+/// Prints the nvt_crlf ratios of [`RAW`] to libtelnet, if measured.
+fn report_raw(since: SystemTime, home: &Path) {
+    let mut lines = Vec::new();
+    for chunk in CHUNKS {
+        let group = format!("{}-{chunk}", Corpus::NvtCrlf.name());
+        let raw = mean_ns(home, &group, RAW, since);
+        let libtelnet = mean_ns(home, &group, "libtelnet", since);
+        if let (Some(raw), Some(libtelnet)) = (raw, libtelnet) {
+            lines.push(format!("{chunk}: {:.2}×", libtelnet / raw));
+        }
+    }
+    if !lines.is_empty() {
+        println!();
+        println!(
+            "nvt_crlf with Newline::Raw (CR NUL kept, as libtelnet does), ours / libtelnet: {}",
+            lines.join(", ")
+        );
     }
 }
 
