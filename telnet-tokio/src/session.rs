@@ -1107,6 +1107,22 @@ impl State {
     }
 }
 
+#[cfg(unix)]
+impl<S: std::os::fd::AsFd> std::os::fd::AsFd for Telnet<S> {
+    /// The stream's descriptor (telnetlib's `fileno`).
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.stream.as_fd()
+    }
+}
+
+#[cfg(unix)]
+impl<S: std::os::fd::AsRawFd> std::os::fd::AsRawFd for Telnet<S> {
+    /// The stream's descriptor (telnetlib's `fileno`).
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        self.stream.as_raw_fd()
+    }
+}
+
 impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Telnet<S> {
     /// The decoded data stream. Replies are sent as part of reading, as
     /// with the read methods; the end of the connection reads as 0 bytes.

@@ -200,3 +200,15 @@ async fn a_slow_drip_of_single_bytes_decodes_as_whole() {
     // The WILL NAWS was accepted with exactly one DO NAWS.
     assert_eq!(peer.await.unwrap(), b"\xff\xfd\x1f");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_descriptor_is_the_sockets() {
+    use std::os::fd::{AsFd, AsRawFd};
+    let (client, _server) = tcp_pair().await;
+    let fd = client.as_raw_fd();
+    let t = Telnet::new(client);
+    // telnetlib's `fileno()`: for select/poll loops and socket options.
+    assert_eq!(t.as_raw_fd(), fd);
+    assert_eq!(t.as_fd().as_raw_fd(), fd);
+}
