@@ -82,6 +82,16 @@ impl Command {
         !matches!(self, Command::Unknown(consts::SB..=consts::IAC))
     }
 
+    /// The command if it is valid ([`is_valid`](Command::is_valid)), else
+    /// an error naming its code.
+    pub const fn check(self) -> Result<Command, InvalidCommand> {
+        if self.is_valid() {
+            Ok(self)
+        } else {
+            Err(InvalidCommand(self.to_byte()))
+        }
+    }
+
     /// The byte that follows `IAC` on the wire (for an invalid command,
     /// see [`is_valid`](Command::is_valid), a byte that is not a command).
     pub const fn to_byte(self) -> u8 {
@@ -132,6 +142,24 @@ impl Command {
         [consts::IAC, self.to_byte()]
     }
 }
+
+/// A [`Command::Unknown`] holding a code that is not a command (250 to
+/// 255: `SB`, a negotiation verb or `IAC`), which cannot be sent: see
+/// [`Command::check`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct InvalidCommand(pub u8);
+
+impl fmt::Display for InvalidCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
+            self.0
+        )
+    }
+}
+
+impl core::error::Error for InvalidCommand {}
 
 impl fmt::Display for Command {
     /// `AYT`, or `IAC 240` for an unknown code.

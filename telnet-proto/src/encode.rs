@@ -434,14 +434,12 @@ pub fn command(command: Command, dst: &mut [u8]) -> Result<usize, BufferTooSmall
     into_slice(dst, 2, |sink| sink.put(&command.to_bytes()))
 }
 
-/// Panics, naming the code, if `command` is not one ([`Command::is_valid`]).
+/// Panics, naming the code, if `command` is not one ([`Command::check`]).
 #[track_caller]
 fn check_command(command: Command) {
-    assert!(
-        command.is_valid(),
-        "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
-        command.to_byte()
-    );
+    if let Err(invalid) = command.check() {
+        panic!("{invalid}");
+    }
 }
 
 /// A negotiation: `IAC <verb> <option>`.

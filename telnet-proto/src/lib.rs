@@ -172,7 +172,7 @@ mod option;
 pub mod options;
 mod session;
 
-pub use command::{Command, Negotiation, Verb};
+pub use command::{Command, InvalidCommand, Negotiation, Verb};
 pub use encode::BufferTooSmall;
 pub use negotiation::{OptionState, Policy, Side};
 pub use option::TelnetOption;

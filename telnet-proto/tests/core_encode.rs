@@ -4,7 +4,8 @@ mod support;
 
 use support::{check, data, run, sb, Ev};
 use telnet_proto::{
-    encode, BufferTooSmall, Command, Config, Negotiation, Policy, Session, Side, TelnetOption, Verb,
+    encode, BufferTooSmall, Command, Config, InvalidCommand, Negotiation, Policy, Session, Side,
+    TelnetOption, Verb,
 };
 
 fn encoded(f: impl Fn(&mut [u8]) -> Result<usize, BufferTooSmall>) -> Vec<u8> {
@@ -102,7 +103,13 @@ fn every_command_the_parser_reports_encodes_back_to_its_bytes() {
                 assert_eq!(bytes, [0xff, code]);
                 check(support::plain, &bytes, &[Ev::Cmd(command)]);
             }
-            None => assert!(!Command::Unknown(code).is_valid(), "{code}"),
+            None => {
+                let invalid = Command::Unknown(code).check().unwrap_err();
+                assert_eq!(invalid, InvalidCommand(code));
+                assert!(invalid
+                    .to_string()
+                    .starts_with(&format!("IAC {code} is not")));
+            }
         }
     }
 }

@@ -206,17 +206,6 @@ pub(crate) fn queue_command(out: &mut Vec<u8>, command: Command) {
     out.extend_from_slice(&bytes);
 }
 
-/// The error of sending an invalid command ([`Command::is_valid`]).
-pub(crate) fn invalid_command(command: Command) -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidInput,
-        format!(
-            "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
-            command.to_byte()
-        ),
-    )
-}
-
 pub(crate) fn queue_subnegotiation(out: &mut Vec<u8>, option: TelnetOption, payload: &[u8]) {
     tracing::debug!(target: "telnet_std", "SENT {}", describe_subnegotiation(option, payload));
     queue_encoded(out, encode::subnegotiation_len(option, payload), |dst| {

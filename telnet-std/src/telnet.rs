@@ -15,8 +15,7 @@ use telnet_proto::{
 };
 
 use crate::handler::{
-    invalid_command, queue_command, queue_encoded, queue_negotiation, queue_subnegotiation,
-    Control, Handler,
+    queue_command, queue_encoded, queue_negotiation, queue_subnegotiation, Control, Handler,
 };
 use crate::inflate::Inflater;
 use crate::trace::{describe_subnegotiation, Hex};
@@ -621,8 +620,11 @@ impl<S: Read + Write> Telnet<S> {
     /// the wire) is an [`io::ErrorKind::InvalidInput`] error, and nothing
     /// is sent.
     pub fn send_command(&mut self, command: Command) -> Result<()> {
-        if !command.is_valid() {
-            return Err(Error::Io(invalid_command(command)));
+        if let Err(invalid) = command.check() {
+            return Err(Error::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                invalid,
+            )));
         }
         self.check_writable()?;
         queue_command(&mut self.core.out, command);

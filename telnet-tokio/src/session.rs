@@ -609,13 +609,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     /// the wire) is an [`io::ErrorKind::InvalidInput`] error, and
     /// nothing is sent.
     pub async fn send_command(&mut self, command: Command) -> Result<()> {
-        if !command.is_valid() {
+        if let Err(invalid) = command.check() {
             return Err(Error::Io(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!(
-                    "IAC {} is not a two-byte command (250 to 255 are SB, the negotiation verbs and IAC)",
-                    command.to_byte()
-                ),
+                invalid,
             )));
         }
         self.st.out.extend_from_slice(&command.to_bytes());
