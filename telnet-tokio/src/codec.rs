@@ -274,7 +274,9 @@ pub enum Frame<'a> {
     /// Text: NVT newlines (`\n` as CR LF, a bare `\r` as CR NUL) and 0xFF
     /// doubled, or only 0xFF doubled while BINARY is on our side.
     Text(&'a [u8]),
-    /// A two-byte command, `IAC <code>`.
+    /// A two-byte command, `IAC <code>`. An invalid one
+    /// ([`Command::is_valid`]) is an `InvalidInput` error and writes
+    /// nothing.
     Command(Command),
     /// A negotiation sent as is, bypassing the RFC 1143 table: use it to
     /// send the `reply` of an [`Item::Negotiation`].
@@ -306,7 +308,13 @@ impl Encoder<Frame<'_>> for TelnetCodec {
                 dst.truncate(start + n.unwrap_or(0));
                 n
             }
-            Frame::Command(command) => encode::put_command(command, dst),
+            Frame::Command(command) => match command.check() {
+                Ok(command) => encode::put_command(command, dst),
+                Err(invalid) => {
+                    let invalid = std::io::Error::new(std::io::ErrorKind::InvalidInput, invalid);
+                    return Err(Error::Io(invalid));
+                }
+            },
             Frame::Negotiation(n) => encode::put_negotiation(n, dst),
             Frame::Enable(side, option) => match self.session.enable(side, option) {
                 Some(n) => encode::put_negotiation(n, dst),

@@ -137,6 +137,11 @@ fn the_encoder_takes_every_frame() {
     codec
         .encode(Frame::Command(Command::AreYouThere), &mut out)
         .unwrap();
+    // IAC SB is no command: an error, and nothing written.
+    let err = codec
+        .encode(Frame::Command(Command::Unknown(250)), &mut out)
+        .unwrap_err();
+    assert!(err.to_string().contains("IAC 250 is not"), "{err}");
     codec
         .encode(
             Frame::Negotiation(Negotiation::new(Verb::Wont, TelnetOption::ECHO)),
