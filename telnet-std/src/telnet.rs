@@ -620,12 +620,7 @@ impl<S: Read + Write> Telnet<S> {
     /// the wire) is an [`io::ErrorKind::InvalidInput`] error, and nothing
     /// is sent.
     pub fn send_command(&mut self, command: Command) -> Result<()> {
-        if let Err(invalid) = command.check() {
-            return Err(Error::Io(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                invalid,
-            )));
-        }
+        command.check()?;
         self.check_writable()?;
         queue_command(&mut self.core.out, command);
         self.flush_out()

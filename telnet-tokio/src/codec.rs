@@ -308,13 +308,7 @@ impl Encoder<Frame<'_>> for TelnetCodec {
                 dst.truncate(start + n.unwrap_or(0));
                 n
             }
-            Frame::Command(command) => match command.check() {
-                Ok(command) => encode::put_command(command, dst),
-                Err(invalid) => {
-                    let invalid = std::io::Error::new(std::io::ErrorKind::InvalidInput, invalid);
-                    return Err(Error::Io(invalid));
-                }
-            },
+            Frame::Command(command) => encode::put_command(command.check()?, dst),
             Frame::Negotiation(n) => encode::put_negotiation(n, dst),
             Frame::Enable(side, option) => match self.session.enable(side, option) {
                 Some(n) => encode::put_negotiation(n, dst),

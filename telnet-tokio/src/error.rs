@@ -55,6 +55,14 @@ impl From<io::Error> for Error {
     }
 }
 
+impl From<telnet_proto::InvalidCommand> for Error {
+    /// A command that cannot be sent: an [`Error::Io`] of kind
+    /// [`io::ErrorKind::InvalidInput`] carrying it.
+    fn from(e: telnet_proto::InvalidCommand) -> Self {
+        Error::Io(io::Error::new(io::ErrorKind::InvalidInput, e))
+    }
+}
+
 impl From<Error> for io::Error {
     fn from(e: Error) -> Self {
         match e {

@@ -609,12 +609,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     /// the wire) is an [`io::ErrorKind::InvalidInput`] error, and
     /// nothing is sent.
     pub async fn send_command(&mut self, command: Command) -> Result<()> {
-        if let Err(invalid) = command.check() {
-            return Err(Error::Io(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                invalid,
-            )));
-        }
+        command.check()?;
         self.st.out.extend_from_slice(&command.to_bytes());
         self.flush_out(deadline(self.st.timeout)).await
     }
