@@ -340,6 +340,38 @@ fn escapes_around_64_bytes_apart_in_long_runs() {
     }
 }
 
+#[test]
+fn nuls_are_dropped_only_after_a_cr_of_data_wherever_blocks_start() {
+    // A CR NUL cut by a block's edge (the CR ends one block, the NUL
+    // starts the next), NULs that are data, and a NUL after a CR that is
+    // the option byte of a negotiation (data: that CR is no data), at every
+    // offset from the blocks' starts.
+    for newline in 0..3 {
+        let config = config(newline, false);
+        for prefix in 0..140 {
+            let mut input = vec![b'x'; prefix];
+            input.extend_from_slice(b"\r\0a\0\0b\xff\xfb\r\0c\r\r\0\0");
+            input.extend((0..300).map(|i| b'a' + (i % 26) as u8));
+            let expected = by_poll(config, &[&input]);
+            if newline == 0 && prefix == 0 {
+                // Nvt: the NUL after the option byte CR, a CR before a CR,
+                // and the NUL after a CR NUL are data.
+                let Run { data, .. } = &expected;
+                assert!(data.starts_with(b"\ra\0\0b\0c\r\r\0abc"), "{data:02x?}");
+            }
+            for chunk in [64, 65, 4096] {
+                let chunks: Vec<&[u8]> = input.chunks(chunk).collect();
+                let context = format!("newline {newline}, prefix {prefix}, chunks of {chunk}");
+                same(
+                    &expected,
+                    &by_read(config, &chunks, input.len() + 300, input.len() + 2),
+                    &context,
+                );
+            }
+        }
+    }
+}
+
 fn stream() -> impl Strategy<Value = Vec<u8>> {
     vec(
         prop_oneof![

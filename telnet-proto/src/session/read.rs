@@ -63,25 +63,18 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
     }
 }
 
-/// The bytes of a block of `LANES` × 16 bytes that data stops at, as a bit
-/// mask (bit `k` for `block[k]`, which is `window[first + k]`): every
-/// `IAC`, and with `NVT` every `NUL` that follows a CR. The byte before
-/// the block (any byte but CR when there is none) is `window[first - 1]`,
-/// or with `COPIED` `before` (the window may start with the block).
+/// The bytes of a block of `LANES` × 16 bytes from `window[first]` that
+/// data stops at, as a bit mask (bit `k` for `window[first + k]`): every
+/// `IAC`, and with `NVT` every `NUL`. Whether a `NUL` follows a CR (and
+/// is dropped) is [`drain`](Feed::drain)'s to see, one stop at a time:
+/// a `NUL` that is data is rare, and looking back one byte for every
+/// `NUL` of a block costs more than doing it for its few stops.
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
 /// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
-/// ([`stop_mask_portable`]). Which bytes follow a CR is found by comparing
-/// the window loaded one byte further back, or, with `COPIED` (the window
-/// was just copied into place, and a load across two of those stores
-/// would wait for them; or the byte before is not in it), by shifting the
-/// CR compare in registers.
+/// ([`stop_mask_portable`]).
 #[inline(always)]
-fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
-    window: &[u8],
-    first: usize,
-    before: u8,
-) -> u128 {
+fn stop_mask<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -> u128 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2",
@@ -89,47 +82,20 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
     ))]
     {
         use safe_arch::{
-            bitand_m128i, bitor_m128i, byte_shl_imm_u128_m128i, byte_shr_imm_u128_m128i,
-            cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_i32_m128i_s,
+            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
             set_splat_i8_m128i, zeroed_m128i,
         };
-        let (iac, nul, cr) = (
-            set_splat_i8_m128i(-1),
-            zeroed_m128i(),
-            set_splat_i8_m128i(13),
-        );
-        let load = |at: usize| {
+        let (iac, nul) = (set_splat_i8_m128i(-1), zeroed_m128i());
+        let mut stops = 0;
+        for k in 0..LANES {
+            let at = first + 16 * k;
             let lane = window
                 .get(at..at + 16)
                 .and_then(|lane| lane.try_into().ok());
-            load_unaligned_m128i(lane.unwrap_or(&[0; 16]))
-        };
-        // With `COPIED`, the CR compare of the previous 16 bytes (only its
-        // last byte is used): for the first lane, the byte before the block.
-        let mut crs_before = byte_shl_imm_u128_m128i::<15>(cmp_eq_mask_i8_m128i(
-            set_i32_m128i_s(i32::from(before)),
-            cr,
-        ));
-        let mut stops = 0;
-        for k in 0..LANES {
-            let bytes = load(first + 16 * k);
+            let bytes = load_unaligned_m128i(lane.unwrap_or(&[0; 16]));
             let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
             if NVT {
-                let after_cr = if COPIED {
-                    let crs = cmp_eq_mask_i8_m128i(bytes, cr);
-                    let after_cr = bitor_m128i(
-                        byte_shl_imm_u128_m128i::<1>(crs),
-                        byte_shr_imm_u128_m128i::<15>(crs_before),
-                    );
-                    crs_before = crs;
-                    after_cr
-                } else {
-                    cmp_eq_mask_i8_m128i(load((first + 16 * k).wrapping_sub(1)), cr)
-                };
-                hits = bitor_m128i(
-                    hits,
-                    bitand_m128i(cmp_eq_mask_i8_m128i(bytes, nul), after_cr),
-                );
+                hits = bitor_m128i(hits, cmp_eq_mask_i8_m128i(bytes, nul));
             }
             stops |= u128::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
         }
@@ -141,7 +107,7 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
         not(telnet_portable)
     )))]
     {
-        stop_mask_portable::<NVT, COPIED, LANES>(window, first, before)
+        stop_mask_portable::<NVT, LANES>(window, first)
     }
 }
 
@@ -156,17 +122,11 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
     allow(dead_code)
 )]
 #[inline]
-fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
-    window: &[u8],
-    first: usize,
-    before: u8,
-) -> u128 {
-    let mut previous = if COPIED { before } else { window[first - 1] };
+fn stop_mask_portable<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -> u128 {
     let mut mask = 0;
     for (k, &byte) in window[first..first + LANES * 16].iter().enumerate() {
-        let stop = byte == IAC || (NVT && byte == NUL && previous == CR);
+        let stop = byte == IAC || (NVT && byte == NUL);
         mask |= u128::from(stop) << k;
-        previous = byte;
     }
     mask
 }
@@ -483,7 +443,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 .and_then(|from| input.get(from..from + WINDOW))
                 .map(<&[u8; WINDOW]>::try_from)
             {
-                Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window, 1, 0)),
+                Some(Ok(window)) => (window, stop_mask::<NVT, 4>(window, 1)),
                 _ => {
                     // The input's start or its end is near.
                     let before = before.map_or(0, |before| input[before]);
@@ -492,7 +452,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     // window either.
                     let whole = rest
                         .get(i..i + 64)
-                        .map(|block| (block, stop_mask::<NVT, true, 4>(block, 0, before)));
+                        .map(|block| (block, stop_mask::<NVT, 4>(block, 0)));
                     if let Some((block, 0)) = whole {
                         copy64(&mut dst[c.o..], block);
                         c.o += 64;
@@ -507,7 +467,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     scratch[1..1 + last.len()].copy_from_slice(last);
                     let stops = match whole {
                         Some((_, stops)) => stops,
-                        None => stop_mask::<NVT, true, 4>(&scratch, 1, before),
+                        None => stop_mask::<NVT, 4>(&scratch, 1),
                     };
                     (&scratch, stops)
                 }
@@ -571,7 +531,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             ) else {
                 break Ok(i);
             };
-            let stops = stop_mask::<NVT, false, 8>(window, 1, 0);
+            let stops = stop_mask::<NVT, 8>(window, 1);
             if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
                 to.copy_from_slice(from);
             }
@@ -617,8 +577,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             c.o += k - seg;
             if NVT && window[k + 1] == NUL {
                 // The NUL of CR NUL is dropped, unless that CR was no data
-                // (the option byte of a negotiation).
-                seg = k + usize::from(i + k > c.data_from);
+                // (the option byte of a negotiation); any other NUL is data.
+                seg = k + usize::from(window[k] == CR && i + k > c.data_from);
                 stops = stops.without_first();
             } else if window[k + 2] == IAC && k + 1 < avail {
                 // IAC IAC: the first 0xFF is data (already in place).
@@ -779,54 +739,36 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 mod tests {
     use super::*;
 
-    /// The stops of `block` after `before`, by their definition: the
-    /// oracle for every version of [`stop_mask`].
-    fn reference<const NVT: bool>(before: u8, block: &[u8]) -> u128 {
+    /// The stops of `block`, by their definition: the oracle for every
+    /// version of [`stop_mask`].
+    fn reference<const NVT: bool>(block: &[u8]) -> u128 {
         (0..block.len())
-            .filter(|&k| {
-                let previous = k.checked_sub(1).map_or(before, |p| block[p]);
-                block[k] == IAC || (NVT && block[k] == NUL && previous == CR)
-            })
+            .filter(|&k| block[k] == IAC || (NVT && block[k] == NUL))
             .fold(0, |mask, k| mask | 1 << k)
     }
 
-    /// Every version of [`stop_mask`] (SSE2 or portable, the window loaded
-    /// in place or copied) gives the byte loop's mask.
+    /// Both versions of [`stop_mask`] (SSE2 and portable) give the byte
+    /// loop's mask, for the block at the start of `window` and one byte in.
     fn agree<const NVT: bool, const LANES: usize>(window: &[u8]) {
-        let expected = reference::<NVT>(window[0], &window[1..1 + 16 * LANES]);
-        // `before` is not used without `COPIED`.
-        assert_eq!(
-            stop_mask::<NVT, false, LANES>(window, 1, 0),
-            expected,
-            "NVT {NVT}, {LANES} lanes, {window:02x?}"
-        );
-        assert_eq!(
-            stop_mask_portable::<NVT, false, LANES>(window, 1, 0),
-            expected,
-            "NVT {NVT}, {LANES} lanes, {window:02x?}"
-        );
-        assert_eq!(
-            stop_mask_portable::<NVT, true, LANES>(&window[1..], 0, window[0]),
-            expected,
-            "NVT {NVT}, {LANES} lanes, {window:02x?}"
-        );
-        assert_eq!(
-            stop_mask::<NVT, true, LANES>(window, 1, window[0]),
-            expected,
-            "NVT {NVT}, {LANES} lanes, {window:02x?}"
-        );
-        // The block on its own, the byte before it apart.
-        assert_eq!(
-            stop_mask::<NVT, true, LANES>(&window[1..], 0, window[0]),
-            expected,
-            "NVT {NVT}, {LANES} lanes, {window:02x?}"
-        );
+        for first in [0, 1] {
+            let expected = reference::<NVT>(&window[first..first + 16 * LANES]);
+            assert_eq!(
+                stop_mask::<NVT, LANES>(window, first),
+                expected,
+                "NVT {NVT}, {LANES} lanes, from {first}, {window:02x?}"
+            );
+            assert_eq!(
+                stop_mask_portable::<NVT, LANES>(window, first),
+                expected,
+                "NVT {NVT}, {LANES} lanes, from {first}, {window:02x?}"
+            );
+        }
     }
 
     #[test]
-    fn stop_mask_finds_every_iac_and_every_nul_after_a_cr() {
+    fn stop_mask_finds_every_iac_and_every_nul() {
         // Windows of every mix of the bytes that matter, placed everywhere
-        // (the byte before the block and the slack after it included).
+        // (the slack after the block included).
         let bytes = [0x00, 0xff, 0x0d, 0x0a, 0x41, 0x80, 0x7f, 0xfe, 0x01];
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..10000 {
@@ -848,13 +790,12 @@ mod tests {
         block[5] = IAC;
         block[16] = CR;
         block[17] = NUL;
-        block[40] = NUL;
-        block[62] = CR;
         block[63] = NUL;
         window[66] = IAC; // past the block: never a stop
-        let block = &window[1..65];
-        assert_eq!(reference::<true>(b'x', block), 1 << 5 | 1 << 17 | 1 << 63);
-        assert_eq!(reference::<true>(CR, block), 1 | 1 << 5 | 1 << 17 | 1 << 63);
-        assert_eq!(reference::<false>(CR, block), 1 << 5);
+        assert_eq!(
+            stop_mask::<true, 4>(&window, 1),
+            1 | 1 << 5 | 1 << 17 | 1 << 63
+        );
+        assert_eq!(stop_mask::<false, 4>(&window, 1), 1 << 5);
     }
 }
