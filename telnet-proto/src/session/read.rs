@@ -63,18 +63,25 @@ fn find_stop<const NVT: bool>(haystack: &[u8]) -> Option<usize> {
     }
 }
 
-/// The bytes of a block of `LANES` × 16 bytes from `window[first]` that
-/// data stops at, as a bit mask (bit `k` for `window[first + k]`): every
-/// `IAC`, and with `NVT` every `NUL`. Whether a `NUL` follows a CR (and
-/// is dropped) is [`drain`](Feed::drain)'s to see, one stop at a time:
-/// a `NUL` that is data is rare, and looking back one byte for every
-/// `NUL` of a block costs more than doing it for its few stops.
+/// The bytes of a block of `LANES` × 16 bytes that data stops at, as a bit
+/// mask (bit `k` for `block[k]`, which is `window[first + k]`): every
+/// `IAC`, and with `NVT` every `NUL` that follows a CR. The byte before
+/// the block (any byte but CR when there is none) is `window[first - 1]`,
+/// or with `COPIED` `before` (the window may start with the block).
 ///
 /// With SSE2 (every x86-64, and x86 built for it) this is 16-byte compares
 /// and one `pmovmskb` per 16 bytes; elsewhere a byte loop
-/// ([`stop_mask_portable`]).
+/// ([`stop_mask_portable`]). Which bytes follow a CR is found by comparing
+/// the window loaded one byte further back, or, with `COPIED` (the window
+/// was just copied into place, and a load across two of those stores
+/// would wait for them; or the byte before is not in it), by shifting the
+/// CR compare in registers.
 #[inline(always)]
-fn stop_mask<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -> u128 {
+fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
+    window: &[u8],
+    first: usize,
+    before: u8,
+) -> u128 {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2",
@@ -82,20 +89,47 @@ fn stop_mask<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -
     ))]
     {
         use safe_arch::{
-            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+            bitand_m128i, bitor_m128i, byte_shl_imm_u128_m128i, byte_shr_imm_u128_m128i,
+            cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i, set_i32_m128i_s,
             set_splat_i8_m128i, zeroed_m128i,
         };
-        let (iac, nul) = (set_splat_i8_m128i(-1), zeroed_m128i());
-        let mut stops = 0;
-        for k in 0..LANES {
-            let at = first + 16 * k;
+        let (iac, nul, cr) = (
+            set_splat_i8_m128i(-1),
+            zeroed_m128i(),
+            set_splat_i8_m128i(13),
+        );
+        let load = |at: usize| {
             let lane = window
                 .get(at..at + 16)
                 .and_then(|lane| lane.try_into().ok());
-            let bytes = load_unaligned_m128i(lane.unwrap_or(&[0; 16]));
+            load_unaligned_m128i(lane.unwrap_or(&[0; 16]))
+        };
+        // With `COPIED`, the CR compare of the previous 16 bytes (only its
+        // last byte is used): for the first lane, the byte before the block.
+        let mut crs_before = byte_shl_imm_u128_m128i::<15>(cmp_eq_mask_i8_m128i(
+            set_i32_m128i_s(i32::from(before)),
+            cr,
+        ));
+        let mut stops = 0;
+        for k in 0..LANES {
+            let bytes = load(first + 16 * k);
             let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
             if NVT {
-                hits = bitor_m128i(hits, cmp_eq_mask_i8_m128i(bytes, nul));
+                let after_cr = if COPIED {
+                    let crs = cmp_eq_mask_i8_m128i(bytes, cr);
+                    let after_cr = bitor_m128i(
+                        byte_shl_imm_u128_m128i::<1>(crs),
+                        byte_shr_imm_u128_m128i::<15>(crs_before),
+                    );
+                    crs_before = crs;
+                    after_cr
+                } else {
+                    cmp_eq_mask_i8_m128i(load((first + 16 * k).wrapping_sub(1)), cr)
+                };
+                hits = bitor_m128i(
+                    hits,
+                    bitand_m128i(cmp_eq_mask_i8_m128i(bytes, nul), after_cr),
+                );
             }
             stops |= u128::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
         }
@@ -107,7 +141,7 @@ fn stop_mask<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -
         not(telnet_portable)
     )))]
     {
-        stop_mask_portable::<NVT, LANES>(window, first)
+        stop_mask_portable::<NVT, COPIED, LANES>(window, first, before)
     }
 }
 
@@ -122,11 +156,17 @@ fn stop_mask<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -
     allow(dead_code)
 )]
 #[inline]
-fn stop_mask_portable<const NVT: bool, const LANES: usize>(window: &[u8], first: usize) -> u128 {
+fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
+    window: &[u8],
+    first: usize,
+    before: u8,
+) -> u128 {
+    let mut previous = if COPIED { before } else { window[first - 1] };
     let mut mask = 0;
     for (k, &byte) in window[first..first + LANES * 16].iter().enumerate() {
-        let stop = byte == IAC || (NVT && byte == NUL);
+        let stop = byte == IAC || (NVT && byte == NUL && previous == CR);
         mask |= u128::from(stop) << k;
+        previous = byte;
     }
     mask
 }
@@ -443,7 +483,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 .and_then(|from| input.get(from..from + WINDOW))
                 .map(<&[u8; WINDOW]>::try_from)
             {
-                Some(Ok(window)) => (window, stop_mask::<NVT, 4>(window, 1)),
+                Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window, 1, 0)),
                 _ => {
                     // The input's start or its end is near.
                     let before = before.map_or(0, |before| input[before]);
@@ -452,7 +492,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     // window either.
                     let whole = rest
                         .get(i..i + 64)
-                        .map(|block| (block, stop_mask::<NVT, 4>(block, 0)));
+                        .map(|block| (block, stop_mask::<NVT, true, 4>(block, 0, before)));
                     if let Some((block, 0)) = whole {
                         copy64(&mut dst[c.o..], block);
                         c.o += 64;
@@ -467,7 +507,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     scratch[1..1 + last.len()].copy_from_slice(last);
                     let stops = match whole {
                         Some((_, stops)) => stops,
-                        None => stop_mask::<NVT, 4>(&scratch, 1),
+                        None => stop_mask::<NVT, true, 4>(&scratch, 1, before),
                     };
                     (&scratch, stops)
                 }
@@ -531,7 +571,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             ) else {
                 break Ok(i);
             };
-            let stops = stop_mask::<NVT, 8>(window, 1);
+            let stops = stop_mask::<NVT, false, 8>(window, 1, 0);
             if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
                 to.copy_from_slice(from);
             }
@@ -577,8 +617,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             c.o += k - seg;
             if NVT && window[k + 1] == NUL {
                 // The NUL of CR NUL is dropped, unless that CR was no data
-                // (the option byte of a negotiation); any other NUL is data.
-                seg = k + usize::from(window[k] == CR && i + k > c.data_from);
+                // (the option byte of a negotiation).
+                seg = k + usize::from(i + k > c.data_from);
                 stops = stops.without_first();
             } else if window[k + 2] == IAC && k + 1 < avail {
                 // IAC IAC: the first 0xFF is data (already in place).
@@ -739,36 +779,54 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 mod tests {
     use super::*;
 
-    /// The stops of `block`, by their definition: the oracle for every
-    /// version of [`stop_mask`].
-    fn reference<const NVT: bool>(block: &[u8]) -> u128 {
+    /// The stops of `block` after `before`, by their definition: the
+    /// oracle for every version of [`stop_mask`].
+    fn reference<const NVT: bool>(before: u8, block: &[u8]) -> u128 {
         (0..block.len())
-            .filter(|&k| block[k] == IAC || (NVT && block[k] == NUL))
+            .filter(|&k| {
+                let previous = k.checked_sub(1).map_or(before, |p| block[p]);
+                block[k] == IAC || (NVT && block[k] == NUL && previous == CR)
+            })
             .fold(0, |mask, k| mask | 1 << k)
     }
 
-    /// Both versions of [`stop_mask`] (SSE2 and portable) give the byte
-    /// loop's mask, for the block at the start of `window` and one byte in.
+    /// Every version of [`stop_mask`] (SSE2 or portable, the window loaded
+    /// in place or copied) gives the byte loop's mask.
     fn agree<const NVT: bool, const LANES: usize>(window: &[u8]) {
-        for first in [0, 1] {
-            let expected = reference::<NVT>(&window[first..first + 16 * LANES]);
-            assert_eq!(
-                stop_mask::<NVT, LANES>(window, first),
-                expected,
-                "NVT {NVT}, {LANES} lanes, from {first}, {window:02x?}"
-            );
-            assert_eq!(
-                stop_mask_portable::<NVT, LANES>(window, first),
-                expected,
-                "NVT {NVT}, {LANES} lanes, from {first}, {window:02x?}"
-            );
-        }
+        let expected = reference::<NVT>(window[0], &window[1..1 + 16 * LANES]);
+        // `before` is not used without `COPIED`.
+        assert_eq!(
+            stop_mask::<NVT, false, LANES>(window, 1, 0),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        assert_eq!(
+            stop_mask_portable::<NVT, false, LANES>(window, 1, 0),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        assert_eq!(
+            stop_mask_portable::<NVT, true, LANES>(&window[1..], 0, window[0]),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        assert_eq!(
+            stop_mask::<NVT, true, LANES>(window, 1, window[0]),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
+        // The block on its own, the byte before it apart.
+        assert_eq!(
+            stop_mask::<NVT, true, LANES>(&window[1..], 0, window[0]),
+            expected,
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
     }
 
     #[test]
-    fn stop_mask_finds_every_iac_and_every_nul() {
+    fn stop_mask_finds_every_iac_and_every_nul_after_a_cr() {
         // Windows of every mix of the bytes that matter, placed everywhere
-        // (the slack after the block included).
+        // (the byte before the block and the slack after it included).
         let bytes = [0x00, 0xff, 0x0d, 0x0a, 0x41, 0x80, 0x7f, 0xfe, 0x01];
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..10000 {
@@ -790,12 +848,13 @@ mod tests {
         block[5] = IAC;
         block[16] = CR;
         block[17] = NUL;
+        block[40] = NUL;
+        block[62] = CR;
         block[63] = NUL;
         window[66] = IAC; // past the block: never a stop
-        assert_eq!(
-            stop_mask::<true, 4>(&window, 1),
-            1 | 1 << 5 | 1 << 17 | 1 << 63
-        );
-        assert_eq!(stop_mask::<false, 4>(&window, 1), 1 << 5);
+        let block = &window[1..65];
+        assert_eq!(reference::<true>(b'x', block), 1 << 5 | 1 << 17 | 1 << 63);
+        assert_eq!(reference::<true>(CR, block), 1 | 1 << 5 | 1 << 17 | 1 << 63);
+        assert_eq!(reference::<false>(CR, block), 1 << 5);
     }
 }
