@@ -200,10 +200,11 @@ pub(crate) fn queue_negotiation(out: &mut Vec<u8>, negotiation: Negotiation) {
 /// [`encode::command`]).
 #[track_caller]
 pub(crate) fn queue_command(out: &mut Vec<u8>, command: Command) {
+    // Two bytes always fit; as in `queue_encoded`, nothing is kept if not.
     let mut bytes = [0; 2];
-    let _ = encode::command(command, &mut bytes);
+    let written = encode::command(command, &mut bytes).unwrap_or(0);
     tracing::debug!(target: "telnet_std", "SENT {command}");
-    out.extend_from_slice(&bytes);
+    out.extend_from_slice(&bytes[..written]);
 }
 
 pub(crate) fn queue_subnegotiation(out: &mut Vec<u8>, option: TelnetOption, payload: &[u8]) {
