@@ -6,7 +6,7 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use telnet_proto::{Config, Event, Newline, Policy, Session, Side, TelnetOption};
+use telnet_proto::{Config, Event, Newline, OptionState, Policy, Session, Side, TelnetOption};
 
 /// One non-data event, owned: where it came in the data, how it prints,
 /// and what the comparison needs to know about a negotiation.
@@ -28,7 +28,13 @@ struct Run {
     events: Vec<Noted>,
     /// Every option's state on both sides afterwards, and whether the
     /// parser was mid-sequence.
-    end: String,
+    end: End,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct End {
+    mid_sequence: bool,
+    options: Vec<OptionState>,
 }
 
 fn note(event: &Event<'_, '_>, at: usize, manual: bool) -> Noted {
@@ -45,15 +51,18 @@ fn note(event: &Event<'_, '_>, at: usize, manual: bool) -> Noted {
     }
 }
 
-fn end_state<const N: usize>(session: &Session<N>) -> String {
-    let mut out = format!("mid={} ", session.is_mid_sequence());
+fn end_state<const N: usize>(session: &Session<N>) -> End {
+    let mut options = Vec::with_capacity(512);
     for code in 0..=255u8 {
         let option = TelnetOption(code);
         for side in [Side::Local, Side::Remote] {
-            out += &format!("{:?} ", session.option_state(side, option));
+            options.push(session.option_state(side, option));
         }
     }
-    out
+    End {
+        mid_sequence: session.is_mid_sequence(),
+        options,
+    }
 }
 
 /// Feeds `chunks` with `poll_event`.
@@ -447,5 +456,60 @@ proptest! {
         let poll = by_poll(config, &chunks);
         let context = format!("{input:02x?} cut at {points:?}, {extra} bytes of room to spare");
         same(&poll, &by_read(config, &chunks, input.len() + extra, input.len() + 2), &context);
+    }
+}
+
+#[test]
+fn short_inputs_of_data_and_escapes_at_every_place() {
+    // A read of a whole short input (17 to 64 bytes) that holds only data,
+    // `IAC IAC` and `CR NUL` is done in one step; anything else in it goes
+    // to the general loop, which is handed what that step found. Each
+    // sequence at every place, before each ending, at the lengths where
+    // the step's 16-byte lanes meet or overlap, after nothing and after a
+    // negotiation whose option byte is a CR (so the input starts with the
+    // byte after it: a NUL there is data).
+    let patterns: [&[u8]; 12] = [
+        b"\xff\xff",
+        b"\r\0",
+        b"\r\n",
+        b"\r\r\0",
+        b"\0",
+        b"\xff\xff\xff\xff",
+        b"\xff\xff\xff",
+        b"\xff\xf1",
+        b"\xff\xfd\x01",
+        b"\xff\xfa\x1f\x00\x50\xff\xf0",
+        b"\r\0\xff\xff\r\0",
+        b"\0\r",
+    ];
+    let endings: [&[u8]; 5] = [b"", b"\r", b"\xff", b"\xff\xff", b"\r\0"];
+    for len in [17, 18, 31, 32, 33, 47, 48, 49, 63, 64] {
+        for pattern in patterns {
+            for ending in endings {
+                for at in 0..len {
+                    let mut body: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                    let tail = len - ending.len();
+                    body[tail..].copy_from_slice(ending);
+                    let fit = pattern.len().min(tail.saturating_sub(at));
+                    body[at..at + fit].copy_from_slice(&pattern[..fit]);
+                    for (prefix, newline, manual) in [
+                        (&b""[..], 0, false),
+                        (b"", 2, false),
+                        (b"\xff\xfb\x0d", 0, true),
+                    ] {
+                        let config = config(newline, manual);
+                        let input = [prefix, &body].concat();
+                        let poll = by_poll(config, &[&input]);
+                        for data_cap in [input.len() + 200, input.len() + 1] {
+                            let context = format!(
+                                "{input:02x?}, newline {newline}, manual {manual}, room {data_cap}"
+                            );
+                            let read = by_read(config, &[&input], data_cap, input.len() + 2);
+                            same(&poll, &read, &context);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -171,6 +171,162 @@ fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
     mask
 }
 
+/// The data of `src`, a whole input of 17 to 64 bytes in data, into
+/// `dst`: every `IAC IAC` unescaped, and with `NVT` the NUL of every
+/// `CR NUL` dropped (the byte before `src` is taken for no CR: a CR of
+/// data there would have been held back). Returns the length of the data.
+///
+/// If `src` holds anything else (a command, an `IAC` at its end), or `dst`
+/// is shorter than `src` (with nothing to unescape) or than 128 bytes (with
+/// something), returns the stop mask of `src` instead (bit `k` for
+/// `src[k]`, as [`stop_mask`] marks bytes), or 0 if it was not computed:
+/// the general loop goes on from there. `dst` may have been written either
+/// way.
+///
+/// This is what a short read of data costs, so it is done without the
+/// general loop's setup: four 16-byte lanes (the last ones overlapping the
+/// ones before when `src` is shorter than 64 bytes: they give the same
+/// bits and store the same bytes), "after a CR" from the lane loaded one
+/// byte earlier (from the input, which is not being written) but for the
+/// first lane, whose compare is shifted in a register. Data without stops
+/// is stored from the lanes; otherwise a copy of the input with room after
+/// it lets each stop close its gap by copying 64 bytes, as
+/// [`Feed::drain`] does.
+#[inline(always)]
+fn unescape_short<const NVT: bool>(src: &[u8], dst: &mut [u8]) -> Result<usize, u64> {
+    #[cfg(all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2",
+        not(telnet_portable)
+    ))]
+    {
+        use safe_arch::{
+            bitand_m128i, bitor_m128i, byte_shl_imm_u128_m128i, cmp_eq_mask_i8_m128i,
+            load_unaligned_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+            store_unaligned_m128i, zeroed_m128i,
+        };
+        let n = src.len();
+        let (Some(head), Some(tail), Some(Ok(before_tail))) = (
+            src.first_chunk::<16>(),
+            src.last_chunk::<16>(),
+            src.get(n.wrapping_sub(17)..n.wrapping_sub(1))
+                .map(<&[u8; 16]>::try_from),
+        ) else {
+            return Err(0);
+        };
+        // The lanes from 16 and 32 with the bytes before each, or the last
+        // lane again where the input is too short for them.
+        let lane = |at: usize| match (
+            src.get(at..at + 16).map(<&[u8; 16]>::try_from),
+            src.get(at - 1..at + 15).map(<&[u8; 16]>::try_from),
+        ) {
+            (Some(Ok(lane)), Some(Ok(before))) => (at, lane, before),
+            _ => (n - 16, tail, before_tail),
+        };
+        let (iac, nul, cr) = (
+            set_splat_i8_m128i(-1),
+            zeroed_m128i(),
+            set_splat_i8_m128i(13),
+        );
+        // The stops of a lane whose bytes after a CR are `after_cr`.
+        let stops = |lane: m128i, after_cr: m128i| {
+            let hits = cmp_eq_mask_i8_m128i(lane, iac);
+            let hits = if NVT {
+                bitor_m128i(
+                    hits,
+                    bitand_m128i(cmp_eq_mask_i8_m128i(lane, nul), after_cr),
+                )
+            } else {
+                hits
+            };
+            u64::from(move_mask_i8_m128i(hits) as u16)
+        };
+        let ((at1, second, before_second), (at2, third, before_third)) = (lane(16), lane(32));
+        let lanes = [head, second, third, tail].map(load_unaligned_m128i);
+        let mut mask = stops(
+            lanes[0],
+            byte_shl_imm_u128_m128i::<1>(cmp_eq_mask_i8_m128i(lanes[0], cr)),
+        ) | stops(
+            lanes[1],
+            cmp_eq_mask_i8_m128i(load_unaligned_m128i(before_second), cr),
+        ) << at1
+            | stops(
+                lanes[2],
+                cmp_eq_mask_i8_m128i(load_unaligned_m128i(before_third), cr),
+            ) << at2
+            | stops(
+                lanes[3],
+                cmp_eq_mask_i8_m128i(load_unaligned_m128i(before_tail), cr),
+            ) << (n - 16);
+        let places = [
+            (0, lanes[0]),
+            (at1, lanes[1]),
+            (at2, lanes[2]),
+            (n - 16, lanes[3]),
+        ];
+        if mask == 0 {
+            let Some(dst) = dst.get_mut(..n) else {
+                return Err(0);
+            };
+            for (at, lane) in places {
+                if let Some(Ok(to)) = dst.get_mut(at..at + 16).map(<&mut [u8; 16]>::try_from) {
+                    store_unaligned_m128i(to, lane);
+                }
+            }
+            return Ok(n);
+        }
+        let Some(Ok(dst)) = dst.get_mut(..128).map(<&mut [u8; 128]>::try_from) else {
+            return Err(mask);
+        };
+        // The input with room after it, for the copies below (which start
+        // at most 2 bytes past it).
+        let mut window = [0u8; 64 + 2 + 64];
+        for (at, lane) in places {
+            if let Some(Ok(to)) = window.get_mut(at..at + 16).map(<&mut [u8; 16]>::try_from) {
+                store_unaligned_m128i(to, lane);
+            }
+            if let Some(Ok(to)) = dst.get_mut(at..at + 16).map(<&mut [u8; 16]>::try_from) {
+                store_unaligned_m128i(to, lane);
+            }
+        }
+        // Output and input positions: the data before `o` is done, and
+        // `dst[o..]` holds `src[seg..]`.
+        let (mut o, mut seg) = (0, 0);
+        let all = mask;
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize & 63;
+            // Never more than `k`: no byte becomes more than one of data.
+            // (The masks let the compiler see the copies are in bounds.)
+            o = (o + k - seg) & 63;
+            if window[k] == IAC {
+                if window[k + 1] != IAC || k + 1 >= n {
+                    // A command, or an IAC cut by the end of the input.
+                    return Err(all);
+                }
+                // IAC IAC: the first one is data.
+                o += 1;
+                seg = k + 2;
+                mask &= mask.wrapping_sub(1);
+            } else {
+                // CR NUL: the NUL is dropped.
+                seg = k + 1;
+            }
+            mask &= mask.wrapping_sub(1);
+            copy64(&mut dst[o..], &window[seg.min(66)..]);
+        }
+        Ok(o + (n - seg))
+    }
+    #[cfg(not(all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2",
+        not(telnet_portable)
+    )))]
+    {
+        let _ = (src, dst);
+        Err(0)
+    }
+}
+
 /// The bytes [`Feed::fast`] reads around a 64-byte block: the byte before
 /// it, the block, and 66 more, since a sequence may end two bytes past the
 /// block and the rest of the block is then copied as 64 bytes from there.
@@ -314,13 +470,31 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// assert!(session.is_enabled(Side::Remote, TelnetOption::ECHO));
     /// ```
     pub fn read(&mut self, data: &mut [u8], replies: &mut [u8]) -> Read<'i, '_> {
+        match self.read_short(data) {
+            Ok(len) => Read {
+                data: len,
+                replies: 0,
+                event: None,
+            },
+            Err(stops) => self.read_general(data, replies, stops),
+        }
+    }
+
+    /// [`read`](Self::read) where [`read_short`](Self::read_short) did not
+    /// do it all: `stops` is the stop mask of the rest of the input if
+    /// `read_short` computed it, or 0.
+    ///
+    /// Not inlined: a short read of data returns without the setup this
+    /// needs.
+    #[inline(never)]
+    fn read_general(&mut self, data: &mut [u8], replies: &mut [u8], stops: u64) -> Read<'i, '_> {
         let mut out = Out {
             data,
             len: 0,
             replies,
             replies_len: 0,
         };
-        let event = match self.read_step(&mut out) {
+        let event = match self.read_step(&mut out, stops) {
             None => None,
             Some(Step::Event(event)) => Some(event),
             Some(Step::Buffered(option)) => Some(Event::Subnegotiation {
@@ -335,6 +509,36 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         }
     }
 
+    /// A rest of input of 17 to 64 bytes in data that holds nothing but
+    /// data, `IAC IAC` and (with NVT end-of-line handling) `CR NUL`,
+    /// unescaped into `data` ([`unescape_short`]): the length of the data,
+    /// a CR at its end held back. Otherwise, having changed nothing, the
+    /// rest's stop mask if it was computed, or 0.
+    #[inline(always)]
+    fn read_short(&mut self, data: &mut [u8]) -> Result<usize, u64> {
+        let s = &*self.session;
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        let n = rest.len();
+        if !matches!(s.state, State::Data)
+            || s.newline == Newline::Translate
+            || !(17..=64).contains(&n)
+        {
+            return Err(0);
+        }
+        let nvt = s.nvt_receive();
+        let len = if nvt {
+            unescape_short::<true>(rest, data)?
+        } else {
+            unescape_short::<false>(rest, data)?
+        };
+        self.pos += n;
+        if nvt && rest[n - 1] == CR {
+            self.session.state = State::CrHeld;
+            return Ok(len - 1);
+        }
+        Ok(len)
+    }
+
     /// Whether the whole input has been parsed (or parsing stopped for
     /// good at [`Event::CompressionStart`]).
     pub fn is_done(&self) -> bool {
@@ -343,18 +547,21 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 
     /// Runs the state machine to the next event that ends a
     /// [`read`](Self::read), or to the end of the input or of a buffer.
+    /// `stops` is the stop mask of the rest of the input, or 0 (see
+    /// [`read_general`](Self::read_general)).
     #[inline]
-    fn read_step(&mut self, out: &mut Out<'_>) -> Option<Step<'i>> {
+    fn read_step(&mut self, out: &mut Out<'_>, mut stops: u64) -> Option<Step<'i>> {
         let input = self.input;
         loop {
             if matches!(self.session.state, State::Data)
                 && self.session.newline != Newline::Translate
             {
                 let fast = if self.session.nvt_receive() {
-                    self.fast::<true>(out)
+                    self.fast::<true>(out, stops)
                 } else {
-                    self.fast::<false>(out)
+                    self.fast::<false>(out, stops)
                 };
+                stops = 0;
                 match fast {
                     Fast::Event(step) => return Some(step),
                     Fast::RepliesFull => return None,
@@ -436,8 +643,11 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// and one on how many there are. Anything else (another command, a
     /// sequence cut by the end of the input, less than 128 bytes of room
     /// for data) is left to the general loop.
+    ///
+    /// `first`, if not 0, is the stop mask of the rest of the input, which
+    /// is short (see [`read_short`](Self::read_short)).
     #[inline]
-    fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>) -> Fast<'i> {
+    fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>, mut first: u64) -> Fast<'i> {
         let input = self.input;
         let rest = input.get(self.pos..).unwrap_or_default();
         let n = rest.len();
@@ -490,9 +700,15 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     // A whole block (all of a 64-byte input, say): without
                     // a stop, it needs nothing after it, so no scratch
                     // window either.
-                    let whole = rest
-                        .get(i..i + 64)
-                        .map(|block| (block, stop_mask::<NVT, true, 4>(block, 0, before)));
+                    // The first block's mask may be known already.
+                    let known = core::mem::take(&mut first);
+                    let whole = rest.get(i..i + 64).map(|block| {
+                        let stops = match known {
+                            0 => stop_mask::<NVT, true, 4>(block, 0, before),
+                            known => u128::from(known),
+                        };
+                        (block, stops)
+                    });
                     if let Some((block, 0)) = whole {
                         copy64(&mut dst[c.o..], block);
                         c.o += 64;
@@ -507,6 +723,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     scratch[1..1 + last.len()].copy_from_slice(last);
                     let stops = match whole {
                         Some((_, stops)) => stops,
+                        None if known != 0 => u128::from(known),
                         None => stop_mask::<NVT, true, 4>(&scratch, 1, before),
                     };
                     (&scratch, stops)
@@ -821,6 +1038,44 @@ mod tests {
             expected,
             "NVT {NVT}, {LANES} lanes, {window:02x?}"
         );
+    }
+
+    // Elsewhere short inputs are all left to the general loop.
+    #[cfg(all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2",
+        not(telnet_portable)
+    ))]
+    #[test]
+    fn a_short_input_gets_the_stop_mask_of_the_general_loop() {
+        // With no room to work in, `unescape_short` returns the input's
+        // stop mask for the general loop (0 only where it has none).
+        let bytes = [0x00, 0xff, 0x0d, 0x0a, 0x41, 0x80, 0x7f, 0xfe, 0x01];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = 17 + (seed % 48) as usize;
+            let mut src = [0u8; 64];
+            for (k, byte) in src.iter_mut().enumerate() {
+                *byte = bytes[((seed >> (k % 58)) as usize + k * 7) % bytes.len()];
+            }
+            let src = &src[..n];
+            let mut dst = [0u8; 16];
+            let expected = reference::<true>(0, src) as u64;
+            assert_eq!(
+                unescape_short::<true>(src, &mut dst),
+                Err(expected),
+                "{src:02x?}"
+            );
+            let expected = reference::<false>(0, src) as u64;
+            assert_eq!(
+                unescape_short::<false>(src, &mut dst),
+                Err(expected),
+                "{src:02x?}"
+            );
+        }
     }
 
     #[test]
