@@ -523,6 +523,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             || s.newline == Newline::Translate
             || !(17..=64).contains(&n)
         {
+            if matches!(s.state, State::CrHeld | State::Iac) && s.newline != Newline::Translate {
+                return self.read_short_owed(data);
+            }
             return Err(0);
         }
         let nvt = s.nvt_receive();
@@ -537,6 +540,41 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             return Ok(len - 1);
         }
         Ok(len)
+    }
+
+    /// [`read_short`](Self::read_short) where the rest first finishes a
+    /// sequence the previous input cut, owing a byte of data: a held CR
+    /// (and the NUL of its `CR NUL`), or an `IAC IAC` cut after its first
+    /// byte. Otherwise, having changed nothing, 0.
+    #[inline(never)]
+    fn read_short_owed(&mut self, data: &mut [u8]) -> Result<usize, u64> {
+        let s = &*self.session;
+        let rest = self.input.get(self.pos..).unwrap_or_default();
+        let nvt = s.nvt_receive();
+        let (owed, took) = match (s.state, rest.first()) {
+            (State::CrHeld, Some(&first)) => (CR, usize::from(nvt && first == NUL)),
+            (State::Iac, Some(&IAC)) => (IAC, 1),
+            _ => return Err(0),
+        };
+        let body = rest.get(took..).unwrap_or_default();
+        let n = body.len();
+        let (Some((first, out)), true) = (data.split_first_mut(), (17..=64).contains(&n)) else {
+            return Err(0);
+        };
+        // The mask is not handed on: it is the body's, not the rest's.
+        let len = if nvt {
+            unescape_short::<true>(body, out).map_err(|_| 0u64)?
+        } else {
+            unescape_short::<false>(body, out).map_err(|_| 0u64)?
+        };
+        *first = owed;
+        self.pos += took + n;
+        if nvt && body[n - 1] == CR {
+            self.session.state = State::CrHeld;
+            return Ok(len);
+        }
+        self.session.state = State::Data;
+        Ok(len + 1)
     }
 
     /// Whether the whole input has been parsed (or parsing stopped for
