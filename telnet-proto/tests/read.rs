@@ -470,6 +470,9 @@ fn short_inputs_of_data_and_escapes_at_every_place() {
     // byte after it: a NUL there is data). Also after an input that ended
     // in a CR (held: the step delivers it, dropping a NUL that comes
     // first) or in an IAC (the step finishes an `IAC IAC` cut there).
+    // An input that ends in an IAC that is not the second of a pair leaves
+    // it for the next input, which here is `IAC NOP` and some data: data
+    // 0xFF and 0xF1 after a held IAC, a NOP otherwise.
     let patterns: [&[u8]; 12] = [
         b"\xff\xff",
         b"\r\0",
@@ -508,7 +511,7 @@ fn short_inputs_of_data_and_escapes_at_every_place() {
                     ] {
                         let config = config(newline, manual);
                         let input = [lead, &body].concat();
-                        let chunks = [before, &input];
+                        let chunks = [before, &input, b"\xff\xf1z"];
                         let poll = by_poll(config, &chunks);
                         for data_cap in [input.len() + 200, input.len() + 1] {
                             let context = format!(

@@ -175,8 +175,11 @@ fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
 /// `dst`: every `IAC IAC` unescaped, and with `NVT` the NUL of every
 /// `CR NUL` dropped (the byte before `src` is taken for no CR: a CR of
 /// data there would have been held back). Returns the length of the data.
+/// An `IAC` that ends `src` and is not the second of `IAC IAC` is no data:
+/// `*cut_iac` is set (and left alone otherwise), and the caller waits for
+/// the byte after it.
 ///
-/// If `src` holds anything else (a command, an `IAC` at its end), or `dst`
+/// If `src` holds anything else (a command), or `dst`
 /// is shorter than `src` (with nothing to unescape) or than 128 bytes (with
 /// something), returns the stop mask of `src` instead (bit `k` for
 /// `src[k]`, as [`stop_mask`] marks bytes), or 0 if it was not computed:
@@ -193,7 +196,11 @@ fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
 /// it lets each stop close its gap by copying 64 bytes, as
 /// [`Feed::drain`] does.
 #[inline(always)]
-fn unescape_short<const NVT: bool>(src: &[u8], dst: &mut [u8]) -> Result<usize, u64> {
+fn unescape_short<const NVT: bool>(
+    src: &[u8],
+    dst: &mut [u8],
+    cut_iac: &mut bool,
+) -> Result<usize, u64> {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2",
@@ -299,8 +306,15 @@ fn unescape_short<const NVT: bool>(src: &[u8], dst: &mut [u8]) -> Result<usize, 
             // (The masks let the compiler see the copies are in bounds.)
             o = (o + k - seg) & 63;
             if window[k] == IAC {
-                if window[k + 1] != IAC || k + 1 >= n {
-                    // A command, or an IAC cut by the end of the input.
+                if k + 1 >= n {
+                    // The first byte of a sequence the input cuts: what
+                    // it is, the next input tells. Every stop before it
+                    // is done, and so is the data.
+                    *cut_iac = true;
+                    return Ok(o);
+                }
+                if window[k + 1] != IAC {
+                    // A command.
                     return Err(all);
                 }
                 // IAC IAC: the first one is data.
@@ -322,7 +336,7 @@ fn unescape_short<const NVT: bool>(src: &[u8], dst: &mut [u8]) -> Result<usize, 
         not(telnet_portable)
     )))]
     {
-        let _ = (src, dst);
+        let _ = (src, dst, cut_iac);
         Err(0)
     }
 }
@@ -512,10 +526,11 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// A rest of input of 17 to 64 bytes in data that holds nothing but
     /// data, `IAC IAC` and (with NVT end-of-line handling) `CR NUL`,
     /// unescaped into `data` ([`unescape_short`]): the length of the data,
-    /// a CR at its end held back. A rest that first finishes a sequence
-    /// the previous input cut is [`read_short_owed`](Self::read_short_owed)'s.
-    /// Otherwise, having changed nothing, the rest's stop mask if it was
-    /// computed, or 0.
+    /// a CR at its end held back, and so is an `IAC` that ends it and
+    /// begins a sequence (the state is then that of an `IAC` received). A
+    /// rest that first finishes a sequence the previous input cut is
+    /// [`read_short_owed`](Self::read_short_owed)'s. Otherwise, having
+    /// changed nothing, the rest's stop mask if it was computed, or 0.
     #[inline(always)]
     fn read_short(&mut self, data: &mut [u8]) -> Result<usize, u64> {
         let s = &*self.session;
@@ -531,15 +546,19 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             return Err(0);
         }
         let nvt = s.nvt_receive();
+        let mut cut_iac = false;
         let len = if nvt {
-            unescape_short::<true>(rest, data)?
+            unescape_short::<true>(rest, data, &mut cut_iac)?
         } else {
-            unescape_short::<false>(rest, data)?
+            unescape_short::<false>(rest, data, &mut cut_iac)?
         };
         self.pos += n;
         if nvt && rest[n - 1] == CR {
             self.session.state = State::CrHeld;
             return Ok(len - 1);
+        }
+        if cut_iac {
+            self.session.state = State::Iac;
         }
         Ok(len)
     }
@@ -571,10 +590,11 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             return Err(0);
         };
         // The mask is not handed on: it is the body's, not the rest's.
+        let mut cut_iac = false;
         let len = if nvt {
-            unescape_short::<true>(body, out).map_err(|_| 0u64)?
+            unescape_short::<true>(body, out, &mut cut_iac).map_err(|_| 0u64)?
         } else {
-            unescape_short::<false>(body, out).map_err(|_| 0u64)?
+            unescape_short::<false>(body, out, &mut cut_iac).map_err(|_| 0u64)?
         };
         *first = owed;
         self.pos += took + n;
@@ -582,7 +602,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             self.session.state = State::CrHeld;
             return Ok(len);
         }
-        self.session.state = State::Data;
+        self.session.state = if cut_iac { State::Iac } else { State::Data };
         Ok(len + 1)
     }
 
@@ -1112,13 +1132,13 @@ mod tests {
             let mut dst = [0u8; 16];
             let expected = reference::<true>(0, src) as u64;
             assert_eq!(
-                unescape_short::<true>(src, &mut dst),
+                unescape_short::<true>(src, &mut dst, &mut false),
                 Err(expected),
                 "{src:02x?}"
             );
             let expected = reference::<false>(0, src) as u64;
             assert_eq!(
-                unescape_short::<false>(src, &mut dst),
+                unescape_short::<false>(src, &mut dst, &mut false),
                 Err(expected),
                 "{src:02x?}"
             );
