@@ -179,12 +179,11 @@ fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
 /// `*cut_iac` is set (and left alone otherwise), and the caller waits for
 /// the byte after it.
 ///
-/// If `src` holds anything else (a command), or `dst`
-/// is shorter than `src` (with nothing to unescape) or than 128 bytes (with
-/// something), returns the stop mask of `src` instead (bit `k` for
-/// `src[k]`, as [`stop_mask`] marks bytes), or 0 if it was not computed:
-/// the general loop goes on from there. `dst` may have been written either
-/// way.
+/// If `src` holds anything else (a command), or `dst` is shorter than
+/// `src` (with nothing to unescape) or than 128 bytes (with something),
+/// returns the stop mask of `src` instead (bit `k` for `src[k]`, as
+/// [`stop_mask`] marks bytes), or 0 if it was not computed: the general
+/// loop goes on from there. `dst` may have been written either way.
 ///
 /// This is what a short read of data costs, so it is done without the
 /// general loop's setup: four 16-byte lanes (the last ones overlapping the
