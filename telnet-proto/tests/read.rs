@@ -381,6 +381,44 @@ fn nuls_are_dropped_only_after_a_cr_of_data_wherever_blocks_start() {
     }
 }
 
+#[test]
+fn long_runs_of_lines_ended_by_cr_nul() {
+    // 128-byte blocks of data whose only stops are the NULs of `CR NUL`,
+    // from one a block to eight in 16 bytes, at every offset from the
+    // blocks' starts, with NULs that are data and CRs before CRs.
+    let patterns: [&[u8]; 6] = [
+        b"\r\0",
+        b"a\r\0",
+        b"\r\0\r\0\r\na",
+        b"\r\r\0\0",
+        b"abc\r\0defghijklmnopq\r\n",
+        b"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.,;:!?\r\0",
+    ];
+    for newline in 0..3 {
+        let config = config(newline, false);
+        for pattern in patterns {
+            for prefix in 0..140 {
+                let mut input = vec![b'x'; prefix];
+                while input.len() < prefix + 700 {
+                    input.extend_from_slice(pattern);
+                }
+                let expected = by_poll(config, &[&input]);
+                for chunk in [64, 333, 4096] {
+                    let chunks: Vec<&[u8]> = input.chunks(chunk).collect();
+                    let context = format!(
+                        "newline {newline}, {pattern:02x?} after {prefix}, chunks of {chunk}"
+                    );
+                    same(
+                        &expected,
+                        &by_read(config, &chunks, input.len() + 300, input.len() + 2),
+                        &context,
+                    );
+                }
+            }
+        }
+    }
+}
+
 fn stream() -> impl Strategy<Value = Vec<u8>> {
     vec(
         prop_oneof![
@@ -434,6 +472,22 @@ proptest! {
     }
 }
 
+/// Text with end-of-line sequences and no `IAC`: up to eight `CR NUL` in
+/// 16 bytes, NULs that are data, CRs before CRs.
+fn lines() -> impl Strategy<Value = Vec<u8>> {
+    vec(
+        prop_oneof![
+            4 => Just(b"\r\0".to_vec()),
+            2 => Just(b"\r\n".to_vec()),
+            1 => Just(b"\r".to_vec()),
+            1 => Just(b"\0".to_vec()),
+            4 => vec(b'a'..=b'z', 0..17),
+        ],
+        0..80,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -442,7 +496,7 @@ proptest! {
     // room they need; dense parts and parts with long runs of plain text.
     #[test]
     fn read_does_what_poll_event_does_in_long_inputs(
-        parts in vec(prop_oneof![stream(), sparse()], 1..10),
+        parts in vec(prop_oneof![stream(), sparse(), lines()], 1..10),
         cuts in vec(any::<usize>(), 0..4),
         newline in 0u8..3,
         extra in prop_oneof![Just(255usize), Just(256), Just(257), 0usize..400],

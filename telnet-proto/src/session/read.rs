@@ -82,6 +82,17 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
     first: usize,
     before: u8,
 ) -> u128 {
+    stop_mask_iac::<NVT, COPIED, LANES>(window, first, before).0
+}
+
+/// [`stop_mask`], and whether any of the stops is an `IAC` (otherwise
+/// every stop is the NUL of a `CR NUL`).
+#[inline(always)]
+fn stop_mask_iac<const NVT: bool, const COPIED: bool, const LANES: usize>(
+    window: &[u8],
+    first: usize,
+    before: u8,
+) -> (u128, bool) {
     #[cfg(all(
         any(target_arch = "x86", target_arch = "x86_64"),
         target_feature = "sse2",
@@ -111,9 +122,11 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
             cr,
         ));
         let mut stops = 0;
+        let mut iacs = zeroed_m128i();
         for k in 0..LANES {
             let bytes = load(first + 16 * k);
             let mut hits = cmp_eq_mask_i8_m128i(bytes, iac);
+            iacs = bitor_m128i(iacs, hits);
             if NVT {
                 let after_cr = if COPIED {
                     let crs = cmp_eq_mask_i8_m128i(bytes, cr);
@@ -133,7 +146,7 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
             }
             stops |= u128::from(move_mask_i8_m128i(hits) as u16) << (16 * k);
         }
-        stops
+        (stops, move_mask_i8_m128i(iacs) != 0)
     }
     #[cfg(not(all(
         any(target_arch = "x86", target_arch = "x86_64"),
@@ -141,7 +154,9 @@ fn stop_mask<const NVT: bool, const COPIED: bool, const LANES: usize>(
         not(telnet_portable)
     )))]
     {
-        stop_mask_portable::<NVT, COPIED, LANES>(window, first, before)
+        let stops = stop_mask_portable::<NVT, COPIED, LANES>(window, first, before);
+        let iacs = window[first..first + LANES * 16].contains(&IAC);
+        (stops, iacs)
     }
 }
 
@@ -347,6 +362,55 @@ const WINDOW: usize = 1 + 64 + 66;
 
 /// [`WINDOW`] for a 128-byte block, whose rest is copied as 128 bytes.
 const WIDE_WINDOW: usize = 1 + 128 + 2 + 128;
+
+/// The data of a 128-byte block, `window[1..129]`, whose stops (`drops`,
+/// not 0) are all the NUL of a `CR NUL` of data, into `out` with those
+/// NULs dropped; returns its length. `out` is written past that length.
+///
+/// Lane by lane (16 bytes), without a branch on where the drops are: each
+/// lane is stored whole where its data starts, then again from the byte
+/// after each of its first two drops, moved back over the dropped bytes
+/// before it. A missing drop is taken at the lane's end, where its store
+/// is overwritten by the next lane's. A third drop in a lane (an empty
+/// line between two others) takes a loop.
+#[inline(always)]
+fn drop_nuls(window: &[u8; WIDE_WINDOW], drops: u128, out: &mut [u8; 256]) -> usize {
+    debug_assert!(drops != 0);
+    // One lane, from `window[at]`, whose data starts at `out[o]` (never
+    // past the lane's start in the block) and whose drops are `mask`:
+    // where the next lane's data starts.
+    let lane = |out: &mut [u8; 256], o: usize, at: usize, mut mask: u32| {
+        let copy = |out: &mut [u8; 256], to: usize, from: usize| {
+            out[to.min(240)..][..16].copy_from_slice(&window[at + from..][..16]);
+        };
+        copy(out, o, 0);
+        let first = (mask | 1 << 16).trailing_zeros() as usize & 31;
+        copy(out, o + first, first + 1);
+        let mut gone = usize::from(first < 16);
+        mask &= mask.wrapping_sub(1);
+        let second = (mask | 1 << 16).trailing_zeros() as usize & 31;
+        copy(out, o + second - gone, second + 1);
+        gone += usize::from(second < 16);
+        mask &= mask.wrapping_sub(1);
+        while mask != 0 {
+            let next = mask.trailing_zeros() as usize & 15;
+            copy(out, o + next - gone, next + 1);
+            gone += 1;
+            mask &= mask - 1;
+        }
+        (o + 16 - gone) & 127
+    };
+    // Written out lane by lane: the shifts are then constants.
+    let (low, high) = (drops as u64, (drops >> 64) as u64);
+    let mut o = lane(out, 0, 1, low as u32 & 0xffff);
+    o = lane(out, o, 17, (low >> 16) as u32 & 0xffff);
+    o = lane(out, o, 33, (low >> 32) as u32 & 0xffff);
+    o = lane(out, o, 49, (low >> 48) as u32);
+    o = lane(out, o, 65, high as u32 & 0xffff);
+    o = lane(out, o, 81, (high >> 16) as u32 & 0xffff);
+    o = lane(out, o, 97, (high >> 32) as u32 & 0xffff);
+    lane(out, o, 113, (high >> 48) as u32)
+}
 
 /// A block's stop mask ([`stop_mask`]): `u64` for 64-byte blocks, `u128`
 /// for 128-byte ones.
@@ -831,7 +895,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// left and no block holds a negotiation: one loop exit (a mispredicted
     /// branch) per 128 bytes, not 64. Returns where it stopped (`i` if it
     /// could not start), or where parsing stopped and why, with the cursor
-    /// moved.
+    /// moved. A block without stops is copied; one whose only stops are
+    /// `CR NUL`s (NVT text) goes to [`drop_nuls`], which has no branch per
+    /// stop; the rest to [`drain`](Self::drain).
     ///
     /// Not inlined, and the cursor passed by value: the 64-byte path,
     /// which every short input takes, keeps its registers.
@@ -854,10 +920,29 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             ) else {
                 break Ok(i);
             };
-            let stops = stop_mask::<NVT, false, 8>(window, 1, 0);
-            if let (Some(to), Some(from)) = (dst.get_mut(c.o..c.o + 128), window.get(1..129)) {
-                to.copy_from_slice(from);
+            let (stops, iacs) = stop_mask_iac::<NVT, false, 8>(window, 1, 0);
+            let (Some(Ok(out)), Some(block)) = (
+                dst.get_mut(c.o..c.o + 256).map(<&mut [u8; 256]>::try_from),
+                window.get(1..129),
+            ) else {
+                break Ok(i);
+            };
+            if stops == 0 {
+                out[..128].copy_from_slice(block);
+                c.o += 128;
+                i += 128;
+                continue;
             }
+            if NVT && !iacs {
+                // A run of data with `CR NUL` in it (none where a
+                // negotiation's option byte is the CR: there is none
+                // since a block before this one).
+                debug_assert!(c.data_from < i);
+                c.o += drop_nuls(window, stops, out);
+                i += 128;
+                continue;
+            }
+            out[..128].copy_from_slice(block);
             let (avail, from) = (input.len() - at, c.data_from);
             match self.drain::<NVT, u128>(window, stops, 128, avail, i, &mut c, dst, replies) {
                 Ok(next) => i = next,
@@ -1098,6 +1183,12 @@ mod tests {
             expected,
             "NVT {NVT}, {LANES} lanes, {window:02x?}"
         );
+        let iacs = window[1..1 + 16 * LANES].contains(&IAC);
+        assert_eq!(
+            stop_mask_iac::<NVT, false, LANES>(window, 1, 0),
+            (expected, iacs),
+            "NVT {NVT}, {LANES} lanes, {window:02x?}"
+        );
         // The block on its own, the byte before it apart.
         assert_eq!(
             stop_mask::<NVT, true, LANES>(&window[1..], 0, window[0]),
@@ -1142,6 +1233,48 @@ mod tests {
                 "{src:02x?}"
             );
         }
+    }
+
+    #[test]
+    fn drop_nuls_removes_the_nul_of_every_cr_nul_and_nothing_else() {
+        // Blocks of CR, NUL and other bytes in every mix, from all NULs
+        // dropped (`CR NUL` over and over, eight drops a lane) to none.
+        let mixes: [&[u8]; 4] = [
+            &[CR, NUL],
+            &[CR, NUL, b'a'],
+            &[CR, NUL, b'\n', b'a', b'b', b'c', b'd', b'e'],
+            &[CR, CR, NUL, NUL, b'a', 0xfe],
+        ];
+        let mut seed = 0x6a09_e667_f3bc_c909_u64;
+        let mut tried = 0;
+        for round in 0..40000 {
+            let bytes = mixes[round % mixes.len()];
+            let mut window = [0u8; WIDE_WINDOW];
+            for (k, byte) in window.iter_mut().enumerate() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                // Every fourth round, the repeating pattern itself.
+                *byte = match round % 8 {
+                    0 => bytes[k % bytes.len()],
+                    _ => bytes[(seed % bytes.len() as u64) as usize],
+                };
+            }
+            let drops = reference::<true>(window[0], &window[1..129]);
+            if drops == 0 {
+                continue;
+            }
+            tried += 1;
+            let (mut expected, mut kept) = ([0u8; 128], 0);
+            for k in (1..129).filter(|&k| !(window[k] == NUL && window[k - 1] == CR)) {
+                expected[kept] = window[k];
+                kept += 1;
+            }
+            let mut out = [0x55; 256];
+            let len = drop_nuls(&window, drops, &mut out);
+            assert_eq!(&out[..len], &expected[..kept], "{window:02x?}");
+        }
+        assert!(tried > 30000);
     }
 
     #[test]
