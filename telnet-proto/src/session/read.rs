@@ -195,7 +195,7 @@ fn stop_mask_portable<const NVT: bool, const COPIED: bool, const LANES: usize>(
 /// the byte after it.
 ///
 /// If `src` holds anything else (a command), or `dst` is shorter than
-/// `src` (with nothing to unescape) or than 128 bytes (with something),
+/// `src` (with nothing to unescape) or than 144 bytes (with something),
 /// returns the stop mask of `src` instead (bit `k` for `src[k]`, as
 /// [`stop_mask`] marks bytes), or 0 if it was not computed: the general
 /// loop goes on from there. `dst` may have been written either way.
@@ -296,7 +296,7 @@ fn unescape_short<const NVT: bool>(
             }
             return Ok(n);
         }
-        let Some(Ok(dst)) = dst.get_mut(..128).map(<&mut [u8; 128]>::try_from) else {
+        let Some(Ok(dst)) = dst.get_mut(..144).map(<&mut [u8; 144]>::try_from) else {
             return Err(mask);
         };
         // The input with room after it, for the copies below (which start
@@ -306,6 +306,19 @@ fn unescape_short<const NVT: bool>(
             if let Some(Ok(to)) = window.get_mut(at..at + 16).map(<&mut [u8; 16]>::try_from) {
                 store_unaligned_m128i(to, lane);
             }
+        }
+        // (The first stop tells a run of text from escaped binary data,
+        // which needs no look for `IAC`.)
+        if NVT && window[mask.trailing_zeros() as usize & 63] == NUL {
+            let iacs = lanes.map(|lane| cmp_eq_mask_i8_m128i(lane, iac));
+            let iacs = bitor_m128i(bitor_m128i(iacs[0], iacs[1]), bitor_m128i(iacs[2], iacs[3]));
+            if move_mask_i8_m128i(iacs) == 0 {
+                // Only `CR NUL`s: the window's four lanes (zeros past the
+                // input, which has no drops there) lane by lane.
+                return Ok(drop_nuls::<4, 130, 144>(&window, 0, u128::from(mask), dst) - (64 - n));
+            }
+        }
+        for (at, lane) in places {
             if let Some(Ok(to)) = dst.get_mut(at..at + 16).map(<&mut [u8; 16]>::try_from) {
                 store_unaligned_m128i(to, lane);
             }
@@ -363,9 +376,11 @@ const WINDOW: usize = 1 + 64 + 66;
 /// [`WINDOW`] for a 128-byte block, whose rest is copied as 128 bytes.
 const WIDE_WINDOW: usize = 1 + 128 + 2 + 128;
 
-/// The data of a 128-byte block, `window[1..129]`, whose stops (`drops`,
-/// not 0) are all the NUL of a `CR NUL` of data, into `out` with those
-/// NULs dropped; returns its length. `out` is written past that length.
+/// The data of a block of `LANES` × 16 bytes, `window[first..]`, whose
+/// stops (`drops`, not 0) are all the NUL of a `CR NUL` of data, into
+/// `out` (16 bytes more than a power of two past the block's size) with
+/// those NULs dropped; returns its length. `out` is written past that
+/// length.
 ///
 /// Lane by lane (16 bytes), without a branch on where the drops are: each
 /// lane is stored whole where its data starts, then again from the byte
@@ -374,42 +389,69 @@ const WIDE_WINDOW: usize = 1 + 128 + 2 + 128;
 /// is overwritten by the next lane's. A third drop in a lane (an empty
 /// line between two others) takes a loop.
 #[inline(always)]
-fn drop_nuls(window: &[u8; WIDE_WINDOW], drops: u128, out: &mut [u8; 256]) -> usize {
-    debug_assert!(drops != 0);
-    // One lane, from `window[at]`, whose data starts at `out[o]` (never
-    // past the lane's start in the block) and whose drops are `mask`:
-    // where the next lane's data starts.
-    let lane = |out: &mut [u8; 256], o: usize, at: usize, mut mask: u32| {
-        let copy = |out: &mut [u8; 256], to: usize, from: usize| {
-            out[to.min(240)..][..16].copy_from_slice(&window[at + from..][..16]);
-        };
-        copy(out, o, 0);
-        let first = (mask | 1 << 16).trailing_zeros() as usize & 31;
-        copy(out, o + first, first + 1);
-        let mut gone = usize::from(first < 16);
-        mask &= mask.wrapping_sub(1);
-        let second = (mask | 1 << 16).trailing_zeros() as usize & 31;
-        copy(out, o + second - gone, second + 1);
-        gone += usize::from(second < 16);
-        mask &= mask.wrapping_sub(1);
-        while mask != 0 {
-            let next = mask.trailing_zeros() as usize & 15;
-            copy(out, o + next - gone, next + 1);
-            gone += 1;
-            mask &= mask - 1;
-        }
-        (o + 16 - gone) & 127
-    };
+fn drop_nuls<const LANES: usize, const W: usize, const O: usize>(
+    window: &[u8; W],
+    first: usize,
+    drops: u128,
+    out: &mut [u8; O],
+) -> usize {
+    debug_assert!(drops != 0 && (LANES == 4 || LANES == 8));
+    debug_assert!(first + 16 * LANES + 17 <= W && 16 * LANES + 16 < O - 16);
+    debug_assert!((O - 16).is_power_of_two());
     // Written out lane by lane: the shifts are then constants.
     let (low, high) = (drops as u64, (drops >> 64) as u64);
-    let mut o = lane(out, 0, 1, low as u32 & 0xffff);
-    o = lane(out, o, 17, (low >> 16) as u32 & 0xffff);
-    o = lane(out, o, 33, (low >> 32) as u32 & 0xffff);
-    o = lane(out, o, 49, (low >> 48) as u32);
-    o = lane(out, o, 65, high as u32 & 0xffff);
-    o = lane(out, o, 81, (high >> 16) as u32 & 0xffff);
-    o = lane(out, o, 97, (high >> 32) as u32 & 0xffff);
-    lane(out, o, 113, (high >> 48) as u32)
+    let mut o = drop_lane(window, out, 0, first, low as u32 & 0xffff);
+    o = drop_lane(window, out, o, first + 16, (low >> 16) as u32 & 0xffff);
+    o = drop_lane(window, out, o, first + 32, (low >> 32) as u32 & 0xffff);
+    o = drop_lane(window, out, o, first + 48, (low >> 48) as u32);
+    if LANES == 8 {
+        o = drop_lane(window, out, o, first + 64, high as u32 & 0xffff);
+        o = drop_lane(window, out, o, first + 80, (high >> 16) as u32 & 0xffff);
+        o = drop_lane(window, out, o, first + 96, (high >> 32) as u32 & 0xffff);
+        o = drop_lane(window, out, o, first + 112, (high >> 48) as u32);
+    }
+    o
+}
+
+/// One lane of [`drop_nuls`], from `window[at]`, whose data starts at
+/// `out[o]` (never past the lane's start in the block) and whose drops are
+/// `mask`: returns where the next lane's data starts.
+#[inline(always)]
+fn drop_lane<const W: usize, const O: usize>(
+    window: &[u8; W],
+    out: &mut [u8; O],
+    o: usize,
+    at: usize,
+    mut mask: u32,
+) -> usize {
+    copy16(out, o, window, at);
+    let first = (mask | 1 << 16).trailing_zeros() as usize & 31;
+    copy16(out, o + first, window, at + first + 1);
+    let mut gone = usize::from(first < 16);
+    mask &= mask.wrapping_sub(1);
+    let second = (mask | 1 << 16).trailing_zeros() as usize & 31;
+    copy16(out, o + second - gone, window, at + second + 1);
+    gone += usize::from(second < 16);
+    mask &= mask.wrapping_sub(1);
+    while mask != 0 {
+        let next = mask.trailing_zeros() as usize & 15;
+        copy16(out, o + next - gone, window, at + next + 1);
+        gone += 1;
+        mask &= mask - 1;
+    }
+    (o + 16 - gone) & 127
+}
+
+/// `window[from..from + 16]` over `out[to..to + 16]`. `to` is under
+/// `O - 16`, a power of two: the mask lets the compiler see it.
+#[inline(always)]
+fn copy16<const W: usize, const O: usize>(
+    out: &mut [u8; O],
+    to: usize,
+    window: &[u8; W],
+    from: usize,
+) {
+    out[to & (O - 17)..][..16].copy_from_slice(&window[from..][..16]);
 }
 
 /// A block's stop mask ([`stop_mask`]): `u64` for 64-byte blocks, `u128`
@@ -891,7 +933,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     }
 
     /// [`fast`](Self::fast) 128 bytes at a time from `rest[i]`, while 259
-    /// bytes of input (from the byte before the block) and 256 of room are
+    /// bytes of input (from the byte before the block) and 272 of room are
     /// left and no block holds a negotiation: one loop exit (a mispredicted
     /// branch) per 128 bytes, not 64. Returns where it stopped (`i` if it
     /// could not start), or where parsing stopped and why, with the cursor
@@ -916,13 +958,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 at.checked_sub(1)
                     .and_then(|from| input.get(from..from + WIDE_WINDOW))
                     .map(<&[u8; WIDE_WINDOW]>::try_from),
-                dst.len() - c.o >= 256,
+                dst.len() - c.o >= 272,
             ) else {
                 break Ok(i);
             };
             let (stops, iacs) = stop_mask_iac::<NVT, false, 8>(window, 1, 0);
             let (Some(Ok(out)), Some(block)) = (
-                dst.get_mut(c.o..c.o + 256).map(<&mut [u8; 256]>::try_from),
+                dst.get_mut(c.o..c.o + 272).map(<&mut [u8; 272]>::try_from),
                 window.get(1..129),
             ) else {
                 break Ok(i);
@@ -938,7 +980,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 // negotiation's option byte is the CR: there is none
                 // since a block before this one).
                 debug_assert!(c.data_from < i);
-                c.o += drop_nuls(window, stops, out);
+                c.o += drop_nuls::<8, WIDE_WINDOW, 272>(window, 1, stops, out);
                 i += 128;
                 continue;
             }
@@ -1270,8 +1312,8 @@ mod tests {
                 expected[kept] = window[k];
                 kept += 1;
             }
-            let mut out = [0x55; 256];
-            let len = drop_nuls(&window, drops, &mut out);
+            let mut out = [0x55; 272];
+            let len = drop_nuls::<8, WIDE_WINDOW, 272>(&window, 1, drops, &mut out);
             assert_eq!(&out[..len], &expected[..kept], "{window:02x?}");
         }
         assert!(tried > 30000);
