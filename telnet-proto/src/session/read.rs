@@ -555,7 +555,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     ///
     /// The input is worked through 64 bytes at a time (on x86 with SSE2
     /// compares) while `data` has 128 bytes of room, and 128 bytes at a
-    /// time while it has 256 (and the input runs on): give it
+    /// time while it has 272 (and the input runs on): give it
     /// `input.len() + 256` bytes for full speed.
     ///
     /// ```
