@@ -555,8 +555,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     ///
     /// The input is worked through 64 bytes at a time (on x86 with SSE2
     /// compares) while `data` has 128 bytes of room, and 128 bytes at a
-    /// time while it has 272 (and the input runs on): give it
-    /// `input.len() + 256` bytes for full speed.
+    /// time while it has 272 and 259 bytes of input are left: give it
+    /// `input.len() + 256` bytes for full speed (the data is never longer
+    /// than the input it came from, plus a held CR).
     ///
     /// ```
     /// use telnet_proto::{Config, Event, Policy, Session, Side, TelnetOption};
