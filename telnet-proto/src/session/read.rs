@@ -970,6 +970,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             ) else {
                 break Ok(i);
             };
+            // The block is copied in two of the three branches below, not
+            // once before them: hoisted, the copy cost plain and binary
+            // 2-4 % more instructions (callgrind).
             if stops == 0 {
                 out[..128].copy_from_slice(block);
                 c.o += 128;
