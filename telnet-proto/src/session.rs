@@ -1,7 +1,5 @@
 //! The session: parser, negotiation table and encoder state in one value.
 
-use arrayvec::ArrayVec;
-
 mod find;
 mod read;
 pub use read::Read;
@@ -235,19 +233,22 @@ enum Step<'i> {
 /// `SB_CAP` is the capacity of the subnegotiation buffer
 /// ([`DEFAULT_SUBNEGOTIATION_CAPACITY`] by default).
 ///
-/// Its size is `SB_CAP` plus 344 bytes on a 64-bit target (the
+/// Its size is `SB_CAP` plus 336 bytes on a 64-bit target (the
 /// negotiation table is 256 bytes, the policy 64); with the default
-/// capacity a `Session` is 1368 bytes; an [`Event`] is 24 bytes.
+/// capacity a `Session` is 1360 bytes; an [`Event`] is 24 bytes.
 ///
 /// See the [crate documentation](crate) for the drive loop.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Session<const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     table: Table,
     policy: Policy,
     /// Unescaped length of the current subnegotiation's payload so far; the
     /// payload was discarded once this exceeds `SB_CAP`.
     sb_len: usize,
-    sb_buf: ArrayVec<u8, SB_CAP>,
+    /// The payload so far: its first `sb_len` bytes, while that is at most
+    /// `SB_CAP`. (Its own length is `sb_len`: starting a subnegotiation
+    /// clears nothing, which a length kept apart would test for.)
+    sb_buf: [u8; SB_CAP],
     sb_option: TelnetOption,
     state: State,
     newline: Newline,
@@ -256,6 +257,23 @@ pub struct Session<const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     /// and may differ from the table's copy of it; the next
     /// [`feed`](Self::feed) copies it over.
     policy_changed: bool,
+}
+
+impl<const SB_CAP: usize> core::fmt::Debug for Session<SB_CAP> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The subnegotiation buffer as far as it is used.
+        f.debug_struct("Session")
+            .field("table", &self.table)
+            .field("policy", &self.policy)
+            .field("sb_len", &self.sb_len)
+            .field("sb_buf", &self.sb_payload())
+            .field("sb_option", &self.sb_option)
+            .field("state", &self.state)
+            .field("newline", &self.newline)
+            .field("manual", &self.manual)
+            .field("policy_changed", &self.policy_changed)
+            .finish()
+    }
 }
 
 impl<const SB_CAP: usize> Default for Session<SB_CAP> {
@@ -276,7 +294,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             table,
             policy: config.policy,
             sb_len: 0,
-            sb_buf: ArrayVec::new(),
+            sb_buf: [0; SB_CAP],
             sb_option: TelnetOption(0),
             state: State::Data,
             newline: config.newline,
@@ -513,7 +531,6 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     fn sb_start(&mut self, option: u8) {
         self.sb_option = TelnetOption(option);
         self.sb_len = 0;
-        self.sb_buf.clear();
         self.state = State::Sb;
     }
 
@@ -521,12 +538,15 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     #[inline]
     fn sb_push(&mut self, bytes: &[u8]) {
         let len = self.sb_len.saturating_add(bytes.len());
-        if len <= SB_CAP {
-            // Cannot fail: the buffer holds exactly `sb_len <= SB_CAP` bytes
-            // and `len` still fits.
-            let _ = self.sb_buf.try_extend_from_slice(bytes);
+        if let Some(to) = self.sb_buf.get_mut(self.sb_len..len) {
+            find::copy_short(to, bytes);
         }
         self.sb_len = len;
+    }
+
+    /// The payload of the subnegotiation that just ended whole.
+    fn sb_payload(&self) -> &[u8] {
+        &self.sb_buf[..self.sb_len.min(SB_CAP)]
     }
 
     /// `IAC SE` ended the current subnegotiation.
@@ -634,7 +654,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             Step::Event(event) => Some(event),
             Step::Buffered(option) => Some(Event::Subnegotiation {
                 option,
-                payload: &self.session.sb_buf,
+                payload: self.session.sb_payload(),
             }),
         }
     }

@@ -77,7 +77,7 @@
 //! stack of the poll (8 KiB), the data and subnegotiation buffers are
 //! freed once empty, and the output buffer is kept only up to 256 bytes
 //! (room for the next negotiation replies). An idle `Telnet<TcpStream>` is the core
-//! session (1368 bytes with the default 1024-byte subnegotiation buffer)
+//! session (1360 bytes with the default 1024-byte subnegotiation buffer)
 //! plus some 200 bytes of bookkeeping and the socket; the kernel's socket
 //! buffers come on top and are not counted in the process's memory.
 //!

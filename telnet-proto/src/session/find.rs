@@ -1,4 +1,5 @@
-//! Finding the next byte to act on in a short run: [`find`].
+//! Short runs: finding the next byte to act on ([`find`]) and copying
+//! them ([`copy_short`]).
 
 /// The position of the first byte of `hay` that is one of `needles`.
 ///
@@ -95,6 +96,26 @@ pub(super) fn find<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize
     }
 }
 
+/// Copies `src` over `dst`, which is as long.
+///
+/// Runs cut by the end of an input (a subnegotiation's payload in small
+/// reads) have lengths no processor guesses, and `memcpy` branches on the
+/// length's size class: a run of 16 to 64 bytes is copied here as four
+/// 16-byte moves, the last ones overlapping the ones before when it is
+/// shorter, without a branch on its length.
+#[inline(always)]
+pub(super) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if dst.len() != n || !(16..=64).contains(&n) {
+        dst.copy_from_slice(src);
+        return;
+    }
+    for k in 0..4 {
+        let at = (16 * k).min(n - 16);
+        dst[at..at + 16].copy_from_slice(&src[at..at + 16]);
+    }
+}
+
 /// The bytes of `word` (little-endian) that are one of `needles`: bit
 /// `8 * k + 7` set for byte `k`. Bits above the first hit may be set for
 /// bytes that are no needle (a borrow runs on), never below it: the lowest
@@ -125,6 +146,21 @@ fn far<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn copy_short_copies_every_length_and_writes_nothing_else() {
+        let mut src = [0u8; 100];
+        for (i, byte) in src.iter_mut().enumerate() {
+            *byte = (i as u8).wrapping_mul(7) ^ 0x5a;
+        }
+        for n in 0..src.len() {
+            let mut buf = [0xee; 132];
+            copy_short(&mut buf[16..16 + n], &src[..n]);
+            assert_eq!(&buf[16..16 + n], &src[..n], "len {n}");
+            assert!(buf[..16].iter().all(|&b| b == 0xee), "len {n}");
+            assert!(buf[16 + n..].iter().all(|&b| b == 0xee), "len {n}");
+        }
+    }
 
     #[test]
     fn finds_the_first_needle_at_every_length_and_place() {

@@ -619,7 +619,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             Some(Step::Event(event)) => Some(event),
             Some(Step::Buffered(option)) => Some(Event::Subnegotiation {
                 option,
-                payload: &self.session.sb_buf,
+                payload: self.session.sb_payload(),
             }),
         };
         Read {
