@@ -892,26 +892,26 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     // Only bytes before `avail` are ever acted on.
                     scratch = [0; WINDOW];
                     scratch[0] = before;
-                    match whole {
+                    let stops = match whole {
                         // A whole block: a copy of known length (no call
                         // to `memcpy`), then the bytes after it, if any (a
                         // 64-byte input has none).
-                        Some((block, _)) => {
+                        Some((block, stops)) => {
                             scratch[1..65].copy_from_slice(block);
                             let after = &rest[i + 64..n.min(i + WINDOW - 1)];
                             if !after.is_empty() {
                                 scratch[65..65 + after.len()].copy_from_slice(after);
                             }
+                            stops
                         }
                         None => {
                             let last = &rest[i..n.min(i + WINDOW - 1)];
                             scratch[1..1 + last.len()].copy_from_slice(last);
+                            match known {
+                                0 => stop_mask::<NVT, true, 4>(&scratch, 1, before),
+                                known => u128::from(known),
+                            }
                         }
-                    }
-                    let stops = match whole {
-                        Some((_, stops)) => stops,
-                        None if known != 0 => u128::from(known),
-                        None => stop_mask::<NVT, true, 4>(&scratch, 1, before),
                     };
                     (&scratch, stops)
                 }
