@@ -249,34 +249,35 @@ fn unescape_short<const NVT: bool>(
             zeroed_m128i(),
             set_splat_i8_m128i(13),
         );
-        // The stops of a lane whose bytes after a CR are `after_cr`.
-        let stops = |lane: m128i, after_cr: m128i| {
-            let hits = cmp_eq_mask_i8_m128i(lane, iac);
+        let ((at1, second, before_second), (at2, third, before_third)) = (lane(16), lane(32));
+        let lanes = [head, second, third, tail].map(load_unaligned_m128i);
+        // Each lane's `IAC`s, for its stops and for the look below.
+        let iacs = lanes.map(|lane| cmp_eq_mask_i8_m128i(lane, iac));
+        // The stops of lane `k`, whose bytes after a CR are `after_cr`.
+        let stops = |k: usize, after_cr: m128i| {
             let hits = if NVT {
                 bitor_m128i(
-                    hits,
-                    bitand_m128i(cmp_eq_mask_i8_m128i(lane, nul), after_cr),
+                    iacs[k],
+                    bitand_m128i(cmp_eq_mask_i8_m128i(lanes[k], nul), after_cr),
                 )
             } else {
-                hits
+                iacs[k]
             };
             u64::from(move_mask_i8_m128i(hits) as u16)
         };
-        let ((at1, second, before_second), (at2, third, before_third)) = (lane(16), lane(32));
-        let lanes = [head, second, third, tail].map(load_unaligned_m128i);
         let mut mask = stops(
-            lanes[0],
+            0,
             byte_shl_imm_u128_m128i::<1>(cmp_eq_mask_i8_m128i(lanes[0], cr)),
         ) | stops(
-            lanes[1],
+            1,
             cmp_eq_mask_i8_m128i(load_unaligned_m128i(before_second), cr),
         ) << at1
             | stops(
-                lanes[2],
+                2,
                 cmp_eq_mask_i8_m128i(load_unaligned_m128i(before_third), cr),
             ) << at2
             | stops(
-                lanes[3],
+                3,
                 cmp_eq_mask_i8_m128i(load_unaligned_m128i(before_tail), cr),
             ) << (n - 16);
         let places = [
@@ -310,9 +311,8 @@ fn unescape_short<const NVT: bool>(
         // (The first stop tells a run of text from escaped binary data,
         // which needs no look for `IAC`.)
         if NVT && window[mask.trailing_zeros() as usize & 63] == NUL {
-            let iacs = lanes.map(|lane| cmp_eq_mask_i8_m128i(lane, iac));
-            let iacs = bitor_m128i(bitor_m128i(iacs[0], iacs[1]), bitor_m128i(iacs[2], iacs[3]));
-            if move_mask_i8_m128i(iacs) == 0 {
+            let any = bitor_m128i(bitor_m128i(iacs[0], iacs[1]), bitor_m128i(iacs[2], iacs[3]));
+            if move_mask_i8_m128i(any) == 0 {
                 // Only `CR NUL`s: the window's four lanes (zeros past the
                 // input, which has no drops there) lane by lane.
                 return Ok(drop_nuls::<4, 130, 144>(&window, 0, u128::from(mask), dst) - (64 - n));
