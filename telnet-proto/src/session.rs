@@ -322,6 +322,8 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             input,
             pos: 0,
             compressed: &[],
+            stops: 0,
+            stops_at: 0,
         }
     }
 
@@ -638,6 +640,12 @@ pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     pos: usize,
     /// The compressed rest of the input, after [`Event::CompressionStart`].
     compressed: &'i [u8],
+    /// The stop mask of the rest of the input (at most 64 bytes) where a
+    /// [`read`](Feed::read) ended at an event in data, for the next one
+    /// (see `Feed::fast`); 0 when not known. Valid at `stops_at` only.
+    stops: u64,
+    /// The position `stops` describes the input from.
+    stops_at: usize,
 }
 
 impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {

@@ -133,6 +133,58 @@ fn by_read(config: Config, chunks: &[&[u8]], data_cap: usize, replies_cap: usize
     run
 }
 
+/// Feeds `chunks` with `read` and `poll_event` on the same feeds, in turn
+/// as `calls` says (`true` for `read`, over and over), into roomy buffers.
+fn by_mixed(config: Config, chunks: &[&[u8]], calls: &[bool]) -> Run {
+    let mut session: Session<16> = Session::new(config);
+    let mut run = Run::default();
+    let room = chunks.iter().map(|c| c.len()).max().unwrap_or(0) + 256;
+    let (mut data, mut replies) = (vec![0xaa; room], vec![0xaa; room]);
+    let mut turn = calls.iter().copied().cycle();
+    'chunks: for chunk in chunks {
+        let mut feed = session.feed(chunk);
+        loop {
+            let manual = config.manual_negotiation;
+            let compression = if turn.next().unwrap_or(true) {
+                let read = feed.read(&mut data, &mut replies);
+                run.data.extend_from_slice(&data[..read.data]);
+                run.replies.extend_from_slice(&replies[..read.replies]);
+                let Some(event) = read.event else {
+                    if feed.is_done() {
+                        break;
+                    }
+                    continue;
+                };
+                run.events.push(note(&event, run.data.len(), manual));
+                matches!(event, Event::CompressionStart { .. })
+            } else {
+                match feed.poll_event() {
+                    Some(Event::Data(bytes)) => {
+                        run.data.extend_from_slice(bytes);
+                        false
+                    }
+                    Some(event) => {
+                        if let Event::Negotiation {
+                            reply: Some(reply), ..
+                        } = event
+                        {
+                            run.replies.extend_from_slice(&reply.to_bytes());
+                        }
+                        run.events.push(note(&event, run.data.len(), manual));
+                        matches!(event, Event::CompressionStart { .. })
+                    }
+                    None => break,
+                }
+            };
+            if compression {
+                break 'chunks;
+            }
+        }
+    }
+    run.end = end_state(&session);
+    run
+}
+
 /// Asserts that `read` did what `poll` did.
 fn same(poll: &Run, read: &Run, context: &str) {
     assert_eq!(read.data, poll.data, "data, {context}");
@@ -280,6 +332,21 @@ fn binary_turns_end_of_line_handling_off() {
     let run = by_read(config, &[input], 64, 64);
     assert_eq!(run.data, b"a\rb\r\0cd\r");
     check(config, input);
+}
+
+#[test]
+fn binary_changes_which_bytes_end_data_in_the_rest_of_a_read() {
+    // The read after a BINARY negotiation goes on in the same short input:
+    // a NUL after a CR is data, and then again not, from there on.
+    let config = config(0, false);
+    let on = b"some text\xff\xfb\x00x\r\0\xff\xffy\r\0z and more text";
+    let run = by_read(config, &[on], 64, 64);
+    assert_eq!(run.data, b"some textx\r\0\xffy\r\0z and more text");
+    check(config, on);
+    let off = b"\xff\xfb\x00some text\xff\xfc\x00x\r\0\xff\xffy\r\0z and more";
+    let run = by_read(config, &[off], 64, 64);
+    assert_eq!(run.data, b"some textx\r\xffy\rz and more");
+    check(config, off);
 }
 
 #[test]
@@ -469,6 +536,30 @@ proptest! {
         same(&poll, &by_read(config, &chunks, input.len() + 1, input.len() + 2), &context);
         // Room for the block-at-a-time path.
         same(&poll, &by_read(config, &chunks, input.len() + 200, input.len() + 2), &context);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    // The two drive loops on one feed: a `read` that follows a
+    // `poll_event` goes on from where that left, whatever the `read`
+    // before them had found.
+    #[test]
+    fn read_and_poll_event_mixed_on_one_feed(
+        input in stream(),
+        cuts in vec(any::<usize>(), 0..6),
+        newline in 0u8..3,
+        calls in vec(any::<bool>(), 1..8),
+    ) {
+        let config = config(newline, false);
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+        points.extend([0, input.len()]);
+        points.sort_unstable();
+        let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let poll = by_poll(config, &chunks);
+        let context = format!("{input:02x?} cut at {points:?}, calls {calls:?}");
+        same(&poll, &by_mixed(config, &chunks, &calls), &context);
     }
 }
 

@@ -373,6 +373,10 @@ fn unescape_short<const NVT: bool>(
 /// block and the rest of the block is then copied as 64 bytes from there.
 const WINDOW: usize = 1 + 64 + 66;
 
+/// The last 64 bytes of an input, the byte before them, and room after
+/// them for the [`WINDOW`] of any block in them.
+const STAGE: usize = 64 + WINDOW;
+
 /// [`WINDOW`] for a 128-byte block, whose rest is copied as 128 bytes.
 const WIDE_WINDOW: usize = 1 + 128 + 2 + 128;
 
@@ -467,6 +471,9 @@ trait Stops: Copy + Eq {
     fn without_first(self) -> Self;
     /// The mask without the stops before `at` (`at` may pass the block).
     fn since(self, at: usize) -> Self;
+    /// The stops from `at` on, as the mask of the input from there (0 if
+    /// `at` passes the block).
+    fn rest_from(self, at: usize) -> u64;
 }
 
 /// [`Stops`] for the unsigned integers: the masks' arithmetic is the same.
@@ -487,6 +494,10 @@ macro_rules! stops {
             #[inline(always)]
             fn since(self, at: usize) -> Self {
                 self & <$mask>::MAX.checked_shl(at as u32).unwrap_or(0)
+            }
+            #[inline(always)]
+            fn rest_from(self, at: usize) -> u64 {
+                self.checked_shr(at as u32).unwrap_or(0) as u64
             }
         }
     )*};
@@ -590,6 +601,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// assert!(session.is_enabled(Side::Remote, TelnetOption::ECHO));
     /// ```
     pub fn read(&mut self, data: &mut [u8], replies: &mut [u8]) -> Read<'i, '_> {
+        // After an event the last call ended at, in a short rest whose mask
+        // it had: straight on from there.
+        if self.stops != 0 && self.stops_at == self.pos && matches!(self.session.state, State::Data)
+        {
+            let stops = core::mem::take(&mut self.stops);
+            return self.read_general(data, replies, stops);
+        }
         match self.read_short(data) {
             Ok(len) => Read {
                 data: len,
@@ -602,7 +620,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 
     /// [`read`](Self::read) where [`read_short`](Self::read_short) did not
     /// do it all: `stops` is the stop mask of the rest of the input if
-    /// `read_short` computed it, or 0.
+    /// `read_short` computed it or the last call kept it
+    /// ([`keep_stops`](Self::keep_stops)), or 0.
     ///
     /// Not inlined: a short read of data returns without the setup this
     /// needs.
@@ -818,7 +837,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// for data) is left to the general loop.
     ///
     /// `first`, if not 0, is the stop mask of the rest of the input, which
-    /// is short (see [`read_short`](Self::read_short)).
+    /// is short (see [`read_general`](Self::read_general)).
     #[inline]
     fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>, mut first: u64) -> Fast<'i> {
         let input = self.input;
@@ -829,6 +848,10 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         // rest of the block" can always be copied as 64 bytes; set up only
         // for the blocks that need it.
         let mut scratch: [u8; WINDOW];
+        // The byte before the last 64 bytes of the input, those bytes and
+        // slack after them, for a block in them (`stage[64 - k..]` is its
+        // window when `k` bytes are left).
+        let mut stage: [u8; STAGE];
         let mut c = Cursor {
             o: out.len,
             r: out.replies_len,
@@ -840,7 +863,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         // 64-byte block without a negotiation.
         let mut wide = false;
         // Where parsing stopped, in `rest`.
-        let (end, stop) = loop {
+        let (end, stop) = 'blocks: loop {
             if i >= n || dst.len() - c.o < 128 {
                 break (i.min(n), Fast::Slow);
             }
@@ -860,61 +883,89 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             // Input bytes from the block's start.
             let avail = n - i;
             // `window[1 + k]` is `rest[i + k]`, `window[0]` the byte before
-            // (a CR there that is no data is seen to in `drain`).
-            let before = (self.pos + i).checked_sub(1);
-            let (window, stops) = match before
-                .and_then(|from| input.get(from..from + WINDOW))
-                .map(<&[u8; WINDOW]>::try_from)
-            {
-                Some(Ok(window)) => (window, stop_mask::<NVT, false, 4>(window, 1, 0)),
-                _ => {
-                    // The input's start or its end is near.
-                    let before = before.map_or(0, |before| input[before]);
-                    // A whole block (all of a 64-byte input, say): without
-                    // a stop, it needs nothing after it, so no scratch
-                    // window either.
-                    // The first block's mask may be known already.
-                    let known = core::mem::take(&mut first);
-                    let whole = rest.get(i..i + 64).map(|block| {
+            // (a CR there that is no data is seen to in `drain`). Tested
+            // first on what is left, which a run of reads of one size
+            // makes predictable: whether a short read's block is its
+            // input's first then costs no guess.
+            let full = match avail >= WINDOW - 1 {
+                true => (self.pos + i)
+                    .checked_sub(1)
+                    .and_then(|from| input.get(from..from + WINDOW))
+                    .and_then(|window| <&[u8; WINDOW]>::try_from(window).ok()),
+                false => None,
+            };
+            let (window, stops) = 'window: {
+                if let Some(window) = full {
+                    break 'window (window, stop_mask::<NVT, false, 4>(window, 1, 0));
+                }
+                // The end of the input is near (or its start).
+                let known = core::mem::take(&mut first);
+                // At most a block left, of an input of 64 bytes or more
+                // (every block of a 64-byte input): the input's last 64
+                // bytes, with the byte before them, are copied whole to
+                // the stage (a copy of known length, where `memcpy` would
+                // branch on the length) and their mask shifted to where
+                // the block starts, the same steps wherever that is.
+                if let (true, Some(last)) = (avail <= 64, input.last_chunk::<64>()) {
+                    let skip = 64 - avail;
+                    stage = [0; STAGE];
+                    stage[0] = input
+                        .len()
+                        .checked_sub(65)
+                        .map_or(0, |before| input[before]);
+                    stage[1..65].copy_from_slice(last);
+                    if let Some(window) = stage[skip..].first_chunk::<WINDOW>() {
                         let stops = match known {
-                            0 => stop_mask::<NVT, true, 4>(block, 0, before),
+                            0 => stop_mask::<NVT, true, 4>(last, 0, stage[0]) >> skip,
                             known => u128::from(known),
                         };
-                        (block, stops)
-                    });
-                    if let Some((block, 0)) = whole {
-                        copy64(&mut dst[c.o..], block);
-                        c.o += 64;
-                        i += 64;
-                        wide = true;
-                        continue;
+                        break 'window (window, stops);
                     }
-                    // Only bytes before `avail` are ever acted on.
-                    scratch = [0; WINDOW];
-                    scratch[0] = before;
-                    let stops = match whole {
-                        // A whole block: a copy of known length (no call
-                        // to `memcpy`), then the bytes after it, if any (a
-                        // 64-byte input has none).
-                        Some((block, stops)) => {
-                            scratch[1..65].copy_from_slice(block);
-                            let after = &rest[i + 64..n.min(i + WINDOW - 1)];
-                            if !after.is_empty() {
-                                scratch[65..65 + after.len()].copy_from_slice(after);
-                            }
-                            stops
-                        }
-                        None => {
-                            let last = &rest[i..n.min(i + WINDOW - 1)];
-                            scratch[1..1 + last.len()].copy_from_slice(last);
-                            match known {
-                                0 => stop_mask::<NVT, true, 4>(&scratch, 1, before),
-                                known => u128::from(known),
-                            }
-                        }
-                    };
-                    (&scratch, stops)
                 }
+                let before = (self.pos + i)
+                    .checked_sub(1)
+                    .map_or(0, |before| input[before]);
+                // A whole block: without a stop, it needs nothing after
+                // it, so no scratch window either. The first block's mask
+                // may be known already.
+                let whole = rest.get(i..i + 64).map(|block| {
+                    let stops = match known {
+                        0 => stop_mask::<NVT, true, 4>(block, 0, before),
+                        known => u128::from(known),
+                    };
+                    (block, stops)
+                });
+                if let Some((block, 0)) = whole {
+                    copy64(&mut dst[c.o..], block);
+                    c.o += 64;
+                    i += 64;
+                    wide = true;
+                    continue 'blocks;
+                }
+                // Only bytes before `avail` are ever acted on.
+                scratch = [0; WINDOW];
+                scratch[0] = before;
+                let stops = match whole {
+                    // A whole block: a copy of known length (no call to
+                    // `memcpy`), then the bytes after it, if any.
+                    Some((block, stops)) => {
+                        scratch[1..65].copy_from_slice(block);
+                        let after = &rest[i + 64..n.min(i + WINDOW - 1)];
+                        if !after.is_empty() {
+                            scratch[65..65 + after.len()].copy_from_slice(after);
+                        }
+                        stops
+                    }
+                    None => {
+                        let last = &rest[i..n.min(i + WINDOW - 1)];
+                        scratch[1..1 + last.len()].copy_from_slice(last);
+                        match known {
+                            0 => stop_mask::<NVT, true, 4>(&scratch, 1, before),
+                            known => u128::from(known),
+                        }
+                    }
+                };
+                (&scratch, stops)
             };
             let len = avail.min(64);
             let stops = stops as u64 & (u64::MAX >> (64 - len));
@@ -1062,12 +1113,15 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     return Err((i + k, Fast::RepliesFull));
                 };
                 seg = k + 3;
+                let option = window[k + 3];
+                if let Some(step) = self.read_negotiation(verb, option, slot, &mut c.r) {
+                    c.data_from = i + seg;
+                    self.keep_stops(stops, i, seg, len == avail, option);
+                    return Err((c.data_from, Fast::Event(step)));
+                }
                 c.data_from = i + seg;
                 // The option byte may be 0xFF.
                 stops = stops.since(seg);
-                if let Some(step) = self.read_negotiation(verb, window[k + 3], slot, &mut c.r) {
-                    return Err((c.data_from, Fast::Event(step)));
-                }
             }
             // Close the gap: the rest of the block up to the next stop and
             // that stop itself (the first IAC of IAC IAC stays where it is
@@ -1089,6 +1143,19 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         } else {
             i + seg
         })
+    }
+
+    /// At an event that ends a call in block `stops` (from `rest[i]`), the
+    /// negotiation before `rest[i + seg]`: keeps the block's stops after it
+    /// for the next [`read`](Self::read), if the block is the input's last
+    /// (`last`: its mask is then the whole rest's). Not after a negotiation
+    /// about BINARY, which may change which bytes are stops.
+    #[inline(always)]
+    fn keep_stops<S: Stops>(&mut self, stops: S, i: usize, seg: usize, last: bool, option: u8) {
+        if last && option != TelnetOption::BINARY.0 {
+            self.stops = stops.since(seg).rest_from(seg);
+            self.stops_at = self.pos + i + seg;
+        }
     }
 
     /// A whole negotiation, its bytes consumed: the reply is written to
