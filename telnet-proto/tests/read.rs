@@ -503,6 +503,16 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// `input` cut at `cuts` (each taken modulo one more than its length):
+/// the cut points, its ends among them, and the pieces between.
+fn cut<'a>(input: &'a [u8], cuts: &[usize]) -> (Vec<usize>, Vec<&'a [u8]>) {
+    let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+    points.extend([0, input.len()]);
+    points.sort_unstable();
+    let chunks = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+    (points, chunks)
+}
+
 /// Text with a stop (an escape, `CR NUL`, a negotiation) now and then.
 fn sparse() -> impl Strategy<Value = Vec<u8>> {
     (0usize..200, stream()).prop_map(|(run, mut tail)| {
@@ -526,10 +536,7 @@ proptest! {
         replies_cap in 3usize..12,
     ) {
         let config = config(newline, manual);
-        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
-        points.extend([0, input.len()]);
-        points.sort_unstable();
-        let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let (points, chunks) = cut(&input, &cuts);
         let poll = by_poll(config, &chunks);
         let context = format!("{input:02x?} cut at {points:?}");
         same(&poll, &by_read(config, &chunks, data_cap, replies_cap), &context);
@@ -553,10 +560,7 @@ proptest! {
         calls in vec(any::<bool>(), 1..8),
     ) {
         let config = config(newline, false);
-        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
-        points.extend([0, input.len()]);
-        points.sort_unstable();
-        let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let (points, chunks) = cut(&input, &cuts);
         let poll = by_poll(config, &chunks);
         let context = format!("{input:02x?} cut at {points:?}, calls {calls:?}");
         same(&poll, &by_mixed(config, &chunks, &calls), &context);
@@ -594,10 +598,7 @@ proptest! {
     ) {
         let input = parts.concat();
         let config = config(newline, false);
-        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
-        points.extend([0, input.len()]);
-        points.sort_unstable();
-        let chunks: Vec<&[u8]> = points.windows(2).map(|w| &input[w[0]..w[1]]).collect();
+        let (points, chunks) = cut(&input, &cuts);
         let poll = by_poll(config, &chunks);
         let context = format!("{input:02x?} cut at {points:?}, {extra} bytes of room to spare");
         same(&poll, &by_read(config, &chunks, input.len() + extra, input.len() + 2), &context);
