@@ -642,7 +642,8 @@ pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     compressed: &'i [u8],
     /// The stop mask of the rest of the input (at most 64 bytes) where a
     /// [`read`](Feed::read) ended at an event in data, for the next one
-    /// (see `Feed::fast`); 0 when not known. Valid at `stops_at` only.
+    /// (see `Feed::keep_stops`); 0 when not known. Valid at `stops_at`
+    /// only.
     stops: u64,
     /// The position `stops` describes the input from.
     stops_at: usize,

@@ -1153,7 +1153,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     #[inline(always)]
     fn keep_stops<S: Stops>(&mut self, stops: S, i: usize, seg: usize, last: bool, option: u8) {
         if last && option != TelnetOption::BINARY.0 {
-            self.stops = stops.since(seg).rest_from(seg);
+            self.stops = stops.rest_from(seg);
             self.stops_at = self.pos + i + seg;
         }
     }
