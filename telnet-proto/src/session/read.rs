@@ -925,16 +925,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 let before = (self.pos + i)
                     .checked_sub(1)
                     .map_or(0, |before| input[before]);
-                // A whole block: without a stop, it needs nothing after
-                // it, so no scratch window either. The first block's mask
-                // may be known already.
-                let whole = rest.get(i..i + 64).map(|block| {
-                    let stops = match known {
-                        0 => stop_mask::<NVT, true, 4>(block, 0, before),
-                        known => u128::from(known),
-                    };
-                    (block, stops)
-                });
+                // A whole block (more than a block left, less than a
+                // window: no mask is known for it, which only a rest of at
+                // most 64 bytes has): without a stop, it needs nothing
+                // after it, so no scratch window either.
+                let whole = rest
+                    .get(i..i + 64)
+                    .map(|block| (block, stop_mask::<NVT, true, 4>(block, 0, before)));
                 if let Some((block, 0)) = whole {
                     copy64(&mut dst[c.o..], block);
                     c.o += 64;
