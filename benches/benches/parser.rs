@@ -19,7 +19,7 @@ const CHUNKS: [usize; 2] = [4096, 64];
 /// our session driven by `Feed::poll_event` (zero-copy data slices, one
 /// event per negotiation); `ours-read` is the same session driven by
 /// `Feed::read` (data and replies copied into buffers, escapes merged,
-/// negotiations reported only when notable).
+/// negotiations noted only when notable, without ending the call).
 const PARSERS: [&str; 5] = ["ours", "libtelnet", "libmudtelnet", "memchr", "ours-read"];
 
 /// Our session with `Newline::Raw` (`CR NUL` delivered as received, as

@@ -191,9 +191,9 @@ pub mod ours {
     /// Feeds `input` to `session` in `chunk`-byte pieces through
     /// [`Feed::read`](telnet_proto::Feed::read), consuming everything:
     /// data is copied into a buffer (and counted), replies into another
-    /// (and written to the sink), every event is counted. Negotiations
-    /// that change no state are answered without an event, as libtelnet
-    /// does.
+    /// (and written to the sink), every event and every noted negotiation
+    /// is counted. Negotiations that change no state are answered without
+    /// being noted (libtelnet reports only state changes too).
     ///
     /// Never inlined, so that profilers can count its instructions alone.
     #[inline(never)]
@@ -208,6 +208,8 @@ pub mod ours {
                 if read.replies > 0 {
                     tally.sent.write_within(&replies, read.replies);
                 }
+                tally.events += read.negotiations.len() as u64;
+                tally.negotiations += read.negotiations.len() as u64;
                 if let Some(event) = read.event {
                     count(tally, event);
                 } else if feed.is_done() {

@@ -1,5 +1,6 @@
 //! `read`: `Feed::read` (data and replies copied into caller buffers,
-//! negotiations reported only when notable) does what `Feed::poll_event`
+//! negotiations noted, at their places in the data, only when notable)
+//! does what `Feed::poll_event`
 //! does on the same chunks: the same data, the same replies, the same other
 //! events at the same places in the data, the same option table and parser
 //! state afterwards, however small the buffers.
@@ -14,7 +15,7 @@
 use libfuzzer_sys::fuzz_target;
 use telnet_fuzz::qmethod::RefTable;
 use telnet_fuzz::{chunks, Framed, Owned, Setup};
-use telnet_proto::{Event, Session, TelnetOption};
+use telnet_proto::{Event, NotableNegotiation, Session, TelnetOption};
 
 fuzz_target!(|data: &[u8]| {
     telnet_fuzz::run_framed!(data, run);
@@ -97,7 +98,21 @@ fn by_read<const CAP: usize>(
                 let before = feed.consumed();
                 let read = feed.read(&mut data, &mut replies);
                 assert!(read.data <= data.len() && read.replies <= replies.len());
-                let wrote = read.data + read.replies > 0;
+                let noted = read.negotiations.len();
+                assert!(noted <= NotableNegotiation::PER_READ);
+                let wrote = read.data + read.replies + noted > 0;
+                let mut at = 0;
+                for notable in read.negotiations {
+                    assert!(notable.at >= at && notable.at <= read.data, "{notable:?}");
+                    at = notable.at;
+                    let event = Event::Negotiation {
+                        received: notable.received,
+                        reply: notable.reply,
+                        changed: notable.changed,
+                    };
+                    let owned = Owned::from_event(&event);
+                    run.events.push((run.data.len() + notable.at, owned));
+                }
                 run.data.extend_from_slice(&data[..read.data]);
                 run.replies.extend_from_slice(&replies[..read.replies]);
                 if let Some(event) = read.event {
@@ -114,7 +129,8 @@ fn by_read<const CAP: usize>(
                     let moved = wrote || feed.consumed() > before;
                     stuck = if moved { 0 } else { stuck + 1 };
                     assert!(stuck < 2, "read stopped twice without progress");
-                    if data_cap.map_or(true, |cap| cap > longest) && replies_cap.is_none() {
+                    let roomy = data_cap.map_or(true, |cap| cap > longest) && replies_cap.is_none();
+                    if roomy && noted < NotableNegotiation::PER_READ {
                         panic!("read stopped for room with room for the whole input");
                     }
                 }

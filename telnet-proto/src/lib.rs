@@ -81,10 +81,12 @@
 //! instead: it copies the data, unescaped, into a buffer of yours (an
 //! `IAC IAC` or a `CR NUL` no longer cuts it into pieces), writes the
 //! replies into a second buffer, and returns only at events the
-//! application must see. A negotiation that needs nothing but its answer
-//! (a refusal, a repeat of the state in force) is answered without an
-//! event; one that turns an option on or off is reported. The two loops
-//! deliver the same data and send the same replies, and may be mixed.
+//! application must see. Negotiations do not end a call: one that needs
+//! nothing but its answer (a refusal, a repeat of the state in force) is
+//! answered quietly; one that turns an option on or off is answered and
+//! noted in [`Read::negotiations`], with where it came in the data. The
+//! two loops deliver the same data and send the same replies, and may be
+//! mixed.
 //!
 //! # What the peer can send, and what happens
 //!
@@ -176,4 +178,7 @@ pub use command::{Command, InvalidCommand, Negotiation, Verb};
 pub use encode::BufferTooSmall;
 pub use negotiation::{OptionState, Policy, Side};
 pub use option::TelnetOption;
-pub use session::{Config, Event, Feed, Newline, Read, Session, DEFAULT_SUBNEGOTIATION_CAPACITY};
+pub use session::{
+    Config, Event, Feed, Newline, NotableNegotiation, Read, Session,
+    DEFAULT_SUBNEGOTIATION_CAPACITY,
+};

@@ -2,7 +2,7 @@
 
 mod find;
 mod read;
-pub use read::Read;
+pub use read::{NotableNegotiation, Read};
 
 use crate::consts::{CR, IAC, LF, NUL, SB, SE};
 use crate::encode::{self, BufferTooSmall};
@@ -322,8 +322,7 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
             input,
             pos: 0,
             compressed: &[],
-            stops: 0,
-            stops_at: 0,
+            noted: arrayvec::ArrayVec::new_const(),
         }
     }
 
@@ -640,13 +639,9 @@ pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     pos: usize,
     /// The compressed rest of the input, after [`Event::CompressionStart`].
     compressed: &'i [u8],
-    /// The stop mask of the rest of the input (at most 64 bytes) where a
-    /// [`read`](Feed::read) ended at an event in data, for the next one
-    /// (see `Feed::keep_stops`); 0 when not known. Valid at `stops_at`
-    /// only.
-    stops: u64,
-    /// The position `stops` describes the input from.
-    stops_at: usize,
+    /// The notable negotiations of the latest [`read`](Feed::read) call
+    /// (see [`Read::negotiations`]).
+    noted: arrayvec::ArrayVec<read::NotableNegotiation, { read::NOTED_CAP }>,
 }
 
 impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {

@@ -6,7 +6,10 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use telnet_proto::{Config, Event, Newline, OptionState, Policy, Session, Side, TelnetOption};
+use telnet_proto::{
+    Config, Event, Newline, NotableNegotiation, OptionState, Policy, Read, Session, Side,
+    TelnetOption,
+};
 
 /// One non-data event, owned: where it came in the data, how it prints,
 /// and what the comparison needs to know about a negotiation.
@@ -49,6 +52,34 @@ fn note(event: &Event<'_, '_>, at: usize, manual: bool) -> Noted {
         text: format!("{event:?}"),
         must_report,
     }
+}
+
+/// Takes in what one `read` call wrote: its notable negotiations, each at
+/// its place in the data, then the data and the replies; returns whether
+/// it wrote or noted anything.
+fn take_read(
+    run: &mut Run,
+    read: &Read<'_, '_>,
+    data: &[u8],
+    replies: &[u8],
+    manual: bool,
+) -> bool {
+    assert!(read.negotiations.len() <= NotableNegotiation::PER_READ);
+    let mut at = 0;
+    for notable in read.negotiations {
+        assert!(notable.at >= at && notable.at <= read.data, "{notable:?}");
+        at = notable.at;
+        let event = Event::Negotiation {
+            received: notable.received,
+            reply: notable.reply,
+            changed: notable.changed,
+        };
+        run.events
+            .push(note(&event, run.data.len() + notable.at, manual));
+    }
+    run.data.extend_from_slice(&data[..read.data]);
+    run.replies.extend_from_slice(&replies[..read.replies]);
+    read.data > 0 || read.replies > 0 || !read.negotiations.is_empty()
 }
 
 fn end_state<const N: usize>(session: &Session<N>) -> End {
@@ -107,10 +138,8 @@ fn by_read(config: Config, chunks: &[&[u8]], data_cap: usize, replies_cap: usize
         loop {
             let before = feed.consumed();
             let read = feed.read(&mut data, &mut replies);
-            let wrote = read.data > 0 || read.replies > 0;
             assert!(read.data <= data_cap && read.replies <= replies_cap);
-            run.data.extend_from_slice(&data[..read.data]);
-            run.replies.extend_from_slice(&replies[..read.replies]);
+            let wrote = take_read(&mut run, &read, &data, &replies, config.manual_negotiation);
             if let Some(event) = read.event {
                 assert!(!matches!(event, Event::Data(_)), "read returned data");
                 run.events
@@ -147,8 +176,7 @@ fn by_mixed(config: Config, chunks: &[&[u8]], calls: &[bool]) -> Run {
             let manual = config.manual_negotiation;
             let compression = if turn.next().unwrap_or(true) {
                 let read = feed.read(&mut data, &mut replies);
-                run.data.extend_from_slice(&data[..read.data]);
-                run.replies.extend_from_slice(&replies[..read.replies]);
+                take_read(&mut run, &read, &data, &replies, manual);
                 let Some(event) = read.event else {
                     if feed.is_done() {
                         break;
@@ -280,10 +308,59 @@ fn an_answer_to_our_request_is_reported() {
     let (mut data, mut replies) = ([0; 8], [0; 8]);
     let read = feed.read(&mut data, &mut replies);
     assert_eq!((read.data, read.replies), (0, 0));
+    assert!(read.event.is_none());
     assert!(matches!(
-        read.event,
-        Some(Event::Negotiation { changed: None, .. })
+        read.negotiations,
+        [NotableNegotiation {
+            at: 0,
+            reply: None,
+            changed: None,
+            ..
+        }]
     ));
+}
+
+#[test]
+fn negotiations_do_not_end_a_read_until_its_record_is_full() {
+    let config = config(0, false);
+    // WILL ECHO, WONT ECHO, over and over: every one turns ECHO on or off.
+    let mut input = Vec::new();
+    for i in 0..40u8 {
+        input.push(b'a' + i % 26);
+        input.extend_from_slice(if i % 2 == 0 {
+            b"\xff\xfb\x01"
+        } else {
+            b"\xff\xfc\x01"
+        });
+    }
+    input.extend_from_slice(b"end");
+    let mut session: Session = Session::new(config);
+    let mut feed = session.feed(&input);
+    let (mut data, mut replies) = ([0; 512], [0; 512]);
+    let read = feed.read(&mut data, &mut replies);
+    // A full record ends the call before the next notable negotiation,
+    // with no event and the input not done.
+    assert_eq!(read.negotiations.len(), NotableNegotiation::PER_READ);
+    assert!(read.event.is_none());
+    // The data up to the negotiation it ended before.
+    assert_eq!(read.data, NotableNegotiation::PER_READ + 1);
+    let ats: Vec<usize> = read.negotiations.iter().map(|n| n.at).collect();
+    assert_eq!(ats, (1..=NotableNegotiation::PER_READ).collect::<Vec<_>>());
+    assert!(!feed.is_done());
+    let read = feed.read(&mut data, &mut replies);
+    assert_eq!(read.negotiations.len(), 40 - NotableNegotiation::PER_READ);
+    assert_eq!(&data[..read.data], b"hijklmnend");
+    assert!(feed.is_done());
+    check(config, &input[..60]);
+    for chunk in [1, 7, 64] {
+        let chunks: Vec<&[u8]> = input.chunks(chunk).collect();
+        let context = format!("chunks of {chunk}");
+        same(
+            &by_poll(config, &chunks),
+            &by_read(config, &chunks, 600, 600),
+            &context,
+        );
+    }
 }
 
 #[test]

@@ -6,13 +6,15 @@ use crate::consts::{CR, IAC, NUL};
 use crate::{Negotiation, TelnetOption, Verb};
 
 /// What one call of [`Feed::read`] produced, in stream order: `data`
-/// bytes of received data, then `event`.
+/// bytes of received data, with the `negotiations` at their places in it,
+/// then `event`.
 ///
 /// `event` is `None` when the call stopped because the input is used up
-/// ([`Feed::is_done`]) or because one of the two buffers had no room for
-/// what came next; empty them and call again. (Test `is_done` in an
-/// `else` branch of `if let Some(event) = read.event`, not in a match
-/// guard: the event may borrow the feed.)
+/// ([`Feed::is_done`]) or because there was no room for what came next
+/// (in one of the two buffers, or in `negotiations`); empty them and call
+/// again. (Test `is_done` in an `else` branch of
+/// `if let Some(event) = read.event`, not in a match guard: the event may
+/// borrow the feed.)
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Read<'i, 's> {
     /// How many bytes of received data were written at the start of the
@@ -20,13 +22,49 @@ pub struct Read<'i, 's> {
     pub data: usize,
     /// How many bytes of negotiation replies were written at the start of
     /// the `replies` buffer. Send them to the peer, in order, before
-    /// anything you send in response to `event`.
+    /// anything you send in response to `negotiations` or `event`.
     pub replies: usize,
-    /// The event that ended the call, if one did. Never
-    /// [`Event::Data`]; an [`Event::Negotiation`] comes only when it is
-    /// notable (see [`Feed::read`]), and its `reply` is already in the
-    /// `replies` buffer.
+    /// The notable negotiations this call went through, in order (at most
+    /// [`NotableNegotiation::PER_READ`]); the others were answered into
+    /// `replies` and are not reported. Each one's [`at`](NotableNegotiation::at)
+    /// says where it came in the data.
+    pub negotiations: &'s [NotableNegotiation],
+    /// The event that ended the call, if one did. Never [`Event::Data`]
+    /// and never [`Event::Negotiation`]: negotiations are in
+    /// `negotiations`.
     pub event: Option<Event<'i, 's>>,
+}
+
+/// How many notable negotiations one [`Feed::read`] call records.
+pub(super) const NOTED_CAP: usize = 32;
+
+/// A negotiation that a [`Feed::read`] call went through and that the
+/// application should know about: it turned a side of an option on or off,
+/// it answered a request of ours (the side's state moved), it is about
+/// TIMING-MARK, or the session is in manual mode (where every negotiation
+/// is the application's to answer). The fields other than `at` are those
+/// of [`Event::Negotiation`], which [`Feed::poll_event`] reports for the
+/// same bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct NotableNegotiation {
+    /// Where it came in the data of the call: after the first `at` bytes
+    /// of the `data` buffer.
+    pub at: usize,
+    /// The negotiation the peer sent.
+    pub received: Negotiation,
+    /// The answer the session wrote to the `replies` buffer, if it wrote
+    /// one (in manual mode never: the application answers).
+    pub reply: Option<Negotiation>,
+    /// `Some(true)` when it turned the option on, on the side
+    /// [`Verb::received_side`] names, `Some(false)` when it turned it
+    /// off, `None` when the state did not change.
+    pub changed: Option<bool>,
+}
+
+impl NotableNegotiation {
+    /// How many notable negotiations one [`Feed::read`] call reports at
+    /// most; a call that meets one more ends before it.
+    pub const PER_READ: usize = NOTED_CAP;
 }
 
 /// The two caller buffers of a [`Feed::read`] and how much of each is used.
@@ -471,9 +509,6 @@ trait Stops: Copy + Eq {
     fn without_first(self) -> Self;
     /// The mask without the stops before `at` (`at` may pass the block).
     fn since(self, at: usize) -> Self;
-    /// The stops from `at` on, as the mask of the input from there (0 if
-    /// `at` passes the block).
-    fn rest_from(self, at: usize) -> u64;
 }
 
 /// [`Stops`] for the unsigned integers: the masks' arithmetic is the same.
@@ -494,10 +529,6 @@ macro_rules! stops {
             #[inline(always)]
             fn since(self, at: usize) -> Self {
                 self & <$mask>::MAX.checked_shl(at as u32).unwrap_or(0)
-            }
-            #[inline(always)]
-            fn rest_from(self, at: usize) -> u64 {
-                self.checked_shr(at as u32).unwrap_or(0) as u64
             }
         }
     )*};
@@ -525,11 +556,10 @@ fn copy64(dst: &mut [u8], src: &[u8]) {
 }
 
 /// How [`Feed::fast`] ended.
-enum Fast<'i> {
-    /// A notable negotiation: the call returns it.
-    Event(Step<'i>),
-    /// The reply buffer has no room for the next negotiation.
-    RepliesFull,
+enum Fast {
+    /// The reply buffer, or the call's record of notable negotiations,
+    /// has no room for the next negotiation.
+    Full,
     /// Whatever comes next is for the general loop: the end of the input
     /// or of the data buffer is near, or a command other than a
     /// negotiation comes.
@@ -539,23 +569,32 @@ enum Fast<'i> {
 impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// Parses input up to the next event the application must see,
     /// copying received data into `data` and negotiation replies into
-    /// `replies`.
+    /// `replies`, and noting the negotiations the application should know
+    /// about in [`Read::negotiations`].
     ///
     /// This is the drive loop of applications that copy received data
     /// anyway (into a line buffer, a terminal, a socket): escaped `IAC IAC`
-    /// and `CR NUL` no longer cut the data into pieces, and a negotiation
-    /// that only needs its answer sent (a refusal, a repeat of the state
-    /// in force) is answered into `replies` without an event. It delivers
-    /// the same data, and sends the same replies, as
-    /// [`poll_event`](Feed::poll_event) does, and the two may be mixed on
-    /// one feed.
+    /// and `CR NUL` no longer cut the data into pieces, and negotiations
+    /// do not end a call. It delivers the same data, and sends the same
+    /// replies, as [`poll_event`](Feed::poll_event) does, and the two may
+    /// be mixed on one feed.
     ///
-    /// An [`Event::Negotiation`] ends a call only when it is notable: it
+    /// A negotiation is answered into `replies` (in automatic mode) and,
+    /// when it is notable, noted with where it came in the data: it
     /// turned a side of an option on or off, it answered a request of
     /// ours (the side's state moved), it is about TIMING-MARK, or the
     /// session is in manual mode (where every negotiation is the
-    /// application's to answer). Every other event ends a call as it
-    /// comes.
+    /// application's to answer). A negotiation that only needs its answer
+    /// sent (a refusal, a repeat of the state in force) is not noted. Up
+    /// to [`NotableNegotiation::PER_READ`] are noted per call; a call
+    /// that meets one more ends before it, with no event. Every other
+    /// event ends a call as it comes.
+    ///
+    /// The negotiations are applied as they come: data after one that
+    /// turned BINARY on or off is parsed under the new mode in the same
+    /// call. In manual mode, the application's answers come after the
+    /// call, so data that follows a negotiation in one input is parsed
+    /// before the application could act on it.
     ///
     /// With room for `input.len() + 1` bytes in `data` and
     /// `input.len() + 2` in `replies`, one call never stops for lack of
@@ -571,7 +610,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// than the input it came from, plus a held CR).
     ///
     /// ```
-    /// use telnet_proto::{Config, Event, Policy, Session, Side, TelnetOption};
+    /// use telnet_proto::{Config, Negotiation, Policy, Session, Side, TelnetOption, Verb};
     ///
     /// let policy = Policy::new().with_remote(TelnetOption::ECHO);
     /// let mut session: Session = Session::new(Config::new().policy(policy));
@@ -579,39 +618,36 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// // WILL ECHO (accepted), and more data.
     /// let input = b"a\xff\xffb\r\0c\xff\xfd\x1fd\xff\xfb\x01e";
     /// let (mut data, mut replies) = ([0u8; 64], [0u8; 64]);
-    /// let (mut text, mut to_peer) = (Vec::new(), Vec::new());
+    /// let (mut text, mut to_peer, mut noted) = (Vec::new(), Vec::new(), Vec::new());
     ///
     /// let mut feed = session.feed(input);
     /// loop {
     ///     let read = feed.read(&mut data, &mut replies);
+    ///     for notable in read.negotiations {
+    ///         // Where it came in the whole text, and what it did.
+    ///         noted.push((text.len() + notable.at, notable.received, notable.changed));
+    ///     }
     ///     text.extend_from_slice(&data[..read.data]);
     ///     to_peer.extend_from_slice(&replies[..read.replies]);
     ///     if let Some(event) = read.event {
-    ///         let Event::Negotiation { received, changed, .. } = event else {
-    ///             panic!("unexpected {event:?}")
-    ///         };
-    ///         assert_eq!(received.option, TelnetOption::ECHO);
-    ///         assert_eq!(changed, Some(true));
+    ///         panic!("unexpected {event:?}");
     ///     } else if feed.is_done() {
     ///         break;
     ///     } // else a buffer was full; it has been emptied: go on
     /// }
     /// assert_eq!(text, b"a\xffb\rcde");
     /// assert_eq!(to_peer, b"\xff\xfc\x1f\xff\xfd\x01"); // WONT NAWS, DO ECHO
+    /// // WILL ECHO came after "a\xffb\rcd" and turned ECHO on.
+    /// let will_echo = Negotiation::new(Verb::Will, TelnetOption::ECHO);
+    /// assert_eq!(noted, [(6, will_echo, Some(true))]);
     /// assert!(session.is_enabled(Side::Remote, TelnetOption::ECHO));
     /// ```
     pub fn read(&mut self, data: &mut [u8], replies: &mut [u8]) -> Read<'i, '_> {
-        // After an event the last call ended at, in a short rest whose mask
-        // it had: straight on from there.
-        if self.stops != 0 && self.stops_at == self.pos && matches!(self.session.state, State::Data)
-        {
-            let stops = core::mem::take(&mut self.stops);
-            return self.read_general(data, replies, stops);
-        }
         match self.read_short(data) {
             Ok(len) => Read {
                 data: len,
                 replies: 0,
+                negotiations: &[],
                 event: None,
             },
             Err(stops) => self.read_general(data, replies, stops),
@@ -620,8 +656,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
 
     /// [`read`](Self::read) where [`read_short`](Self::read_short) did not
     /// do it all: `stops` is the stop mask of the rest of the input if
-    /// `read_short` computed it or the last call kept it
-    /// ([`keep_stops`](Self::keep_stops)), or 0.
+    /// `read_short` computed it, or 0.
     ///
     /// Not inlined: a short read of data returns without the setup this
     /// needs.
@@ -633,17 +668,21 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             replies,
             replies_len: 0,
         };
-        let event = match self.read_step(&mut out, stops) {
+        self.noted.clear();
+        let step = self.read_step(&mut out, stops);
+        let this = &*self;
+        let event = match step {
             None => None,
             Some(Step::Event(event)) => Some(event),
             Some(Step::Buffered(option)) => Some(Event::Subnegotiation {
                 option,
-                payload: self.session.sb_payload(),
+                payload: this.session.sb_payload(),
             }),
         };
         Read {
             data: out.len,
             replies: out.replies_len,
+            negotiations: &this.noted,
             event,
         }
     }
@@ -755,8 +794,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 };
                 stops = 0;
                 match fast {
-                    Fast::Event(step) => return Some(step),
-                    Fast::RepliesFull => return None,
+                    Fast::Full => return None,
                     Fast::Slow => {}
                 }
             }
@@ -771,14 +809,14 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 State::Data => match rest.get(1).copied().map(Verb::from_byte) {
                     // `IAC <verb> <option>`, whole in this input.
                     Some(Some(verb)) if rest.len() >= 3 => {
-                        // No room for the reply: the call ends here.
+                        // No room for the reply or its record: the call
+                        // ends here.
                         let slot = reply_slot(out.replies, out.replies_len)?;
-                        self.pos += 3;
-                        if let Some(step) =
-                            self.read_negotiation(verb, rest[2], slot, &mut out.replies_len)
-                        {
-                            return Some(step);
+                        if self.noted.is_full() {
+                            return None;
                         }
+                        self.pos += 3;
+                        self.read_negotiation(verb, rest[2], slot, &mut out.replies_len, out.len);
                     }
                     _ if rest.get(1) == Some(&IAC) => {
                         if out.data_full() {
@@ -797,15 +835,15 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     }
                 },
                 State::Verb(verb) => {
-                    // No room for the reply: the call ends here.
+                    // No room for the reply or its record: the call ends
+                    // here.
                     let slot = reply_slot(out.replies, out.replies_len)?;
+                    if self.noted.is_full() {
+                        return None;
+                    }
                     self.pos += 1;
                     self.session.state = State::Data;
-                    if let Some(step) =
-                        self.read_negotiation(verb, first, slot, &mut out.replies_len)
-                    {
-                        return Some(step);
-                    }
+                    self.read_negotiation(verb, first, slot, &mut out.replies_len, out.len);
                 }
                 // The states that may deliver a byte of data.
                 State::CrHeld | State::Iac if out.data_full() => return None,
@@ -839,7 +877,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// `first`, if not 0, is the stop mask of the rest of the input, which
     /// is short (see [`read_general`](Self::read_general)).
     #[inline]
-    fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>, mut first: u64) -> Fast<'i> {
+    fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>, mut first: u64) -> Fast {
         let input = self.input;
         let rest = input.get(self.pos..).unwrap_or_default();
         let n = rest.len();
@@ -1013,7 +1051,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         mut c: Cursor,
         dst: &mut [u8],
         replies: &mut [u8],
-    ) -> (Cursor, Result<usize, (usize, Fast<'i>)>) {
+    ) -> (Cursor, Result<usize, (usize, Fast)>) {
         let input = self.input;
         let result = loop {
             let at = self.pos + i;
@@ -1083,7 +1121,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         c: &mut Cursor,
         dst: &mut [u8],
         replies: &mut [u8],
-    ) -> Result<usize, (usize, Fast<'i>)> {
+    ) -> Result<usize, (usize, Fast)> {
         // `dst[c.o..]` holds `rest[i + seg..i + len]`; data before `seg`
         // is accounted for in `c.o`.
         let mut seg = 0;
@@ -1106,17 +1144,17 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 let (Some(verb), true) = (Verb::from_byte(window[k + 2]), k + 2 < avail) else {
                     return Err((i + k, Fast::Slow));
                 };
-                let Some(slot) = reply_slot(replies, c.r) else {
-                    return Err((i + k, Fast::RepliesFull));
+                let (Some(slot), false) = (reply_slot(replies, c.r), self.noted.is_full()) else {
+                    return Err((i + k, Fast::Full));
                 };
                 seg = k + 3;
                 let option = window[k + 3];
-                if let Some(step) = self.read_negotiation(verb, option, slot, &mut c.r) {
-                    c.data_from = i + seg;
-                    self.keep_stops(stops, i, seg, len == avail, option);
-                    return Err((c.data_from, Fast::Event(step)));
-                }
+                let again = self.read_negotiation(verb, option, slot, &mut c.r, c.o);
                 c.data_from = i + seg;
+                if again {
+                    // BINARY moved: the rest's stops are to be found again.
+                    return Err((c.data_from, Fast::Slow));
+                }
                 // The option byte may be 0xFF.
                 stops = stops.since(seg);
             }
@@ -1142,23 +1180,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         })
     }
 
-    /// At an event that ends a call in block `stops` (from `rest[i]`), the
-    /// negotiation before `rest[i + seg]`: keeps the block's stops after it
-    /// for the next [`read`](Self::read), if the block is the input's last
-    /// (`last`: its mask is then the whole rest's). Not after a negotiation
-    /// about BINARY, which may change which bytes are stops.
-    #[inline(always)]
-    fn keep_stops<S: Stops>(&mut self, stops: S, i: usize, seg: usize, last: bool, option: u8) {
-        if last && option != TelnetOption::BINARY.0 {
-            self.stops = stops.rest_from(seg);
-            self.stops_at = self.pos + i + seg;
-        }
-    }
-
-    /// A whole negotiation, its bytes consumed: the reply is written to
-    /// `replies` at `*len` (which has room for it); returns the event if it
-    /// is notable. Both the general loop and [`fast`](Self::fast) answer
-    /// through here.
+    /// A whole negotiation, its bytes consumed, `at` bytes into the call's
+    /// data: the reply is written to `replies` at `*len` (which has room
+    /// for it) and, if it is notable, recorded (there is room for that
+    /// too). Returns whether it changed BINARY, after which the bytes that
+    /// end a run of data may be others. Both the general loop and
+    /// [`fast`](Self::fast) answer through here.
     #[inline(always)]
     fn read_negotiation(
         &mut self,
@@ -1166,24 +1193,27 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         option: u8,
         slot: &mut [u8; 3],
         len: &mut usize,
-    ) -> Option<Step<'i>> {
+        at: usize,
+    ) -> bool {
         match self.session.negotiation_quietly(verb, option) {
             Ok(reply) => {
                 *slot = [IAC, reply, option];
                 // Reply verbs are 251 to 254, "none" is 0: 3 bytes or 0.
                 *len += usize::from(reply >> 7) * 3;
-                None
+                false
             }
             Err(outcome) => {
                 if let Some(reply) = outcome.reply {
                     *slot = reply.to_bytes();
                     *len += 3;
                 }
-                Some(Step::Event(Event::Negotiation {
+                let _ = self.noted.try_push(NotableNegotiation {
+                    at,
                     received: Negotiation::new(verb, TelnetOption(option)),
                     reply: outcome.reply,
                     changed: outcome.changed,
-                }))
+                });
+                option == TelnetOption::BINARY.0
             }
         }
     }
