@@ -825,7 +825,8 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let mut from = 0;
         loop {
             let s = &mut *self.session;
-            let Some(i) = find::find(&rest[from..], [IAC]).map(|i| from + i) else {
+            let found = find::find_in(&rest[from..], self.input, [IAC]);
+            let Some(i) = found.map(|i| from + i) else {
                 s.sb_push(&rest[from..]);
                 self.pos += rest.len();
                 return None;
@@ -867,14 +868,18 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// is not empty and does not start with `IAC`.
     #[inline]
     fn data(&mut self, rest: &'i [u8]) -> Option<Event<'i, 'i>> {
+        // `rest` starts at `self.pos` (and may stop short of the input's
+        // end): the input up to where it ends, to search it as its end
+        // (`find_in`).
+        let input = self.input.get(..self.pos + rest.len()).unwrap_or(rest);
         let s = &mut *self.session;
         let nvt = s.nvt_receive();
         let mut from = 0;
         loop {
             let found = match (nvt, s.newline) {
-                (true, Newline::Translate) => find::find(&rest[from..], [IAC, CR]),
-                (true, _) => find::find(&rest[from..], [IAC, NUL]),
-                (false, _) => find::find(&rest[from..], [IAC]),
+                (true, Newline::Translate) => find::find_in(&rest[from..], input, [IAC, CR]),
+                (true, _) => find::find_in(&rest[from..], input, [IAC, NUL]),
+                (false, _) => find::find_in(&rest[from..], input, [IAC]),
             };
             let Some(i) = found.map(|i| from + i) else {
                 // The run goes to the end of the input; hold a final CR back.

@@ -52,24 +52,10 @@ pub(super) fn find<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize
         not(telnet_portable)
     ))]
     {
-        use safe_arch::{
-            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
-            set_splat_i8_m128i,
-        };
         // The needles in the 16 bytes from `at`, as a bit mask.
-        let lane = |at: usize| {
-            let Some(Ok(lane)) = hay.get(at..at + 16).map(<&[u8; 16]>::try_from) else {
-                return 0;
-            };
-            let lane = load_unaligned_m128i(lane);
-            let mut hits = cmp_eq_mask_i8_m128i(lane, set_splat_i8_m128i(needles[0] as i8));
-            for &needle in &needles[1..] {
-                hits = bitor_m128i(
-                    hits,
-                    cmp_eq_mask_i8_m128i(lane, set_splat_i8_m128i(needle as i8)),
-                );
-            }
-            u64::from(move_mask_i8_m128i(hits) as u16)
+        let lane = |at: usize| match hay.get(at..at + 16).map(<&[u8; 16]>::try_from) {
+            Some(Ok(lane)) => lane_hits(lane, needles),
+            _ => 0,
         };
         // Four lanes, each at its place in the first 64 bytes or, past the
         // run's end, over its last 16 bytes (which give the same bits).
@@ -94,6 +80,82 @@ pub(super) fn find<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize
     {
         far(hay, needles)
     }
+}
+
+/// [`find`] in `hay`, the end of `input`.
+///
+/// A `hay` of at most 64 bytes in an input of 64 bytes or more (every
+/// search in a 64-byte input) is searched as the input's last 64 bytes,
+/// whole, with the hits before it shifted away: the same four compares
+/// whatever its length, where [`find`] would branch on the length (a guess
+/// that small reads make at random).
+#[inline(always)]
+pub(super) fn find_in<const N: usize>(hay: &[u8], input: &[u8], needles: [u8; N]) -> Option<usize> {
+    debug_assert_eq!(input.as_ptr_range().end, hay.as_ptr_range().end);
+    #[cfg(all(
+        any(target_arch = "x86", target_arch = "x86_64"),
+        target_feature = "sse2",
+        not(telnet_portable)
+    ))]
+    {
+        if let (true, Some(first)) = (hay.len() > 64, hay.first_chunk::<64>()) {
+            // A long run: its first 64 bytes, then `memchr`.
+            let hits = block_hits(first, needles);
+            if hits != 0 {
+                return Some(hits.trailing_zeros() as usize);
+            }
+            return far(&hay[64..], needles).map(|at| at + 64);
+        }
+        if let Some(last) = input.last_chunk::<64>() {
+            let skip = 64 - hay.len();
+            // (An empty `hay` shifts every hit away.)
+            let hits = block_hits(last, needles)
+                .checked_shr(skip as u32)
+                .unwrap_or(0);
+            return (hits != 0).then(|| hits.trailing_zeros() as usize);
+        }
+    }
+    find(hay, needles)
+}
+
+/// The bytes of `block` that are one of `needles`: bit `k` for byte `k`.
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2",
+    not(telnet_portable)
+))]
+#[inline(always)]
+fn block_hits<const N: usize>(block: &[u8; 64], needles: [u8; N]) -> u64 {
+    let mut hits = 0;
+    for (k, lane) in block.chunks_exact(16).enumerate() {
+        if let Ok(lane) = <&[u8; 16]>::try_from(lane) {
+            hits |= lane_hits(lane, needles) << (16 * k);
+        }
+    }
+    hits
+}
+
+/// The bytes of `lane` that are one of `needles`: bit `k` for byte `k`.
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse2",
+    not(telnet_portable)
+))]
+#[inline(always)]
+fn lane_hits<const N: usize>(lane: &[u8; 16], needles: [u8; N]) -> u64 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i, zeroed_m128i,
+    };
+    let lane = load_unaligned_m128i(lane);
+    let mut hits = zeroed_m128i();
+    for needle in needles {
+        hits = bitor_m128i(
+            hits,
+            cmp_eq_mask_i8_m128i(lane, set_splat_i8_m128i(needle as i8)),
+        );
+    }
+    u64::from(move_mask_i8_m128i(hits) as u16)
 }
 
 /// Copies `src` over `dst`, which is as long.
@@ -159,6 +221,39 @@ mod tests {
             assert_eq!(&buf[16..16 + n], &src[..n], "len {n}");
             assert!(buf[..16].iter().all(|&b| b == 0xee), "len {n}");
             assert!(buf[16 + n..].iter().all(|&b| b == 0xee), "len {n}");
+        }
+    }
+
+    #[test]
+    fn find_in_finds_the_first_needle_in_every_end_of_every_input() {
+        for len in [0, 1, 15, 63, 64, 65, 100, 130] {
+            // Needles before the end searched, which must not be found.
+            let mut base = [0u8; 130];
+            for (i, byte) in base.iter_mut().enumerate() {
+                *byte = if i % 7 == 3 {
+                    0xff
+                } else {
+                    b'a' + (i % 26) as u8
+                };
+            }
+            for start in 0..=len {
+                for at in start..=len {
+                    let mut input = base;
+                    let input = &mut input[..len];
+                    for byte in &mut input[start..] {
+                        if *byte == 0xff {
+                            *byte = b'.';
+                        }
+                    }
+                    if at < len {
+                        input[at] = 0xff;
+                    }
+                    let want = (at < len).then(|| at - start);
+                    let got = find_in(&input[start..], input, [0xff, 0]);
+                    assert_eq!(got, want, "input of {len}, from {start}, needle at {at}");
+                    assert_eq!(find_in(&input[start..], input, [0xff]), want);
+                }
+            }
         }
     }
 
