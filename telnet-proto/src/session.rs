@@ -545,6 +545,30 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
         self.sb_len = len;
     }
 
+    /// [`sb_push`](Self::sb_push) of `input[from..to]`. A piece in the
+    /// input's last 64 bytes (a payload cut by the end of a small read) is
+    /// copied as 64 bytes from a zero-padded copy of them, when the buffer
+    /// has room for that many: the same moves whatever its length, where
+    /// `memcpy` would branch on the length (which small reads make random).
+    /// The bytes written past the payload's end are never read.
+    #[inline]
+    fn sb_push_in(&mut self, input: &[u8], from: usize, to: usize) {
+        if let (Some(last), Some(skip)) = (
+            input.last_chunk::<64>(),
+            from.checked_sub(input.len().wrapping_sub(64)),
+        ) {
+            let at = self.sb_len;
+            if let (Some(dst), true) = (self.sb_buf.get_mut(at..at + 64), to >= from) {
+                let mut stage = [0; 128];
+                stage[..64].copy_from_slice(last);
+                dst.copy_from_slice(&stage[skip..skip + 64]);
+                self.sb_len = at + (to - from);
+                return;
+            }
+        }
+        self.sb_push(input.get(from..to).unwrap_or_default());
+    }
+
     /// The payload of the subnegotiation that just ended whole.
     fn sb_payload(&self) -> &[u8] {
         &self.sb_buf[..self.sb_len.min(SB_CAP)]
@@ -823,11 +847,14 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     fn subnegotiation(&mut self, rest: &'i [u8]) -> Option<Step<'i>> {
         // `rest[..from]` is collected; `self.pos` is still at `rest[0]`.
         let mut from = 0;
+        // Where `rest` starts in the input, and ends (with the input).
+        let (input, base) = (self.input, self.pos);
+        let end = base + rest.len();
         loop {
             let s = &mut *self.session;
-            let found = find::find_in(&rest[from..], self.input, [IAC]);
+            let found = find::find_in(&rest[from..], input, [IAC]);
             let Some(i) = found.map(|i| from + i) else {
-                s.sb_push(&rest[from..]);
+                s.sb_push_in(input, base + from, end);
                 self.pos += rest.len();
                 return None;
             };
@@ -847,15 +874,15 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                             payload: &rest[..i],
                         }));
                     }
-                    s.sb_push(&rest[from..i]);
+                    s.sb_push_in(input, base + from, base + i);
                     return Some(self.end_subnegotiation());
                 }
                 Some(&IAC) => {
-                    s.sb_push(&rest[from..=i]);
+                    s.sb_push_in(input, base + from, base + i + 1);
                     from = i + 2;
                 }
                 _ => {
-                    s.sb_push(&rest[from..i]);
+                    s.sb_push_in(input, base + from, base + i);
                     self.pos += i + 1;
                     s.state = State::SbIac;
                     return None;

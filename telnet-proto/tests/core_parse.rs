@@ -277,6 +277,48 @@ fn payload_exactly_at_capacity_is_delivered() {
 }
 
 #[test]
+fn payloads_cut_anywhere_in_long_inputs_are_whole() {
+    // Payloads of every length to past the capacity (100), some with
+    // escaped 0xFF, cut by the end of inputs of 64 bytes and more at
+    // every place, and in runs of fixed-size inputs.
+    let mut input = Vec::new();
+    let mut expected = Vec::new();
+    for len in (0..112).step_by(5) {
+        let payload: Vec<u8> = (0..len)
+            .map(|i| {
+                if i % 11 == 7 {
+                    IAC
+                } else {
+                    b'a' + (i % 26) as u8
+                }
+            })
+            .collect();
+        input.extend_from_slice(&[IAC, 250, 201]);
+        for &byte in &payload {
+            input.push(byte);
+            if byte == IAC {
+                input.push(IAC);
+            }
+        }
+        input.extend_from_slice(&[IAC, 240]);
+        if payload.len() <= 100 {
+            expected.push(sb(TelnetOption::GMCP, &payload));
+        } else {
+            expected.push(Ev::Overflow(TelnetOption::GMCP, payload.len()));
+        }
+        let text = format!("t{len}");
+        input.extend_from_slice(text.as_bytes());
+        expected.push(data(text.as_bytes()));
+    }
+    check(Session::<100>::default, &input, &expected);
+    for size in [1, 63, 64, 65, 100, 128] {
+        let chunks: Vec<&[u8]> = input.chunks(size).collect();
+        let mut session: Session<100> = Session::default();
+        assert_eq!(run(&mut session, &chunks), expected, "inputs of {size}");
+    }
+}
+
+#[test]
 fn payload_over_capacity_is_reported_once_and_data_flows() {
     let mut input = vec![IAC, 250, 201];
     input.extend_from_slice(&[b'a'; 17]);
