@@ -105,12 +105,7 @@ fn by_read<const CAP: usize>(
                 for notable in read.negotiations {
                     assert!(notable.at >= at && notable.at <= read.data, "{notable:?}");
                     at = notable.at;
-                    let event = Event::Negotiation {
-                        received: notable.received,
-                        reply: notable.reply,
-                        changed: notable.changed,
-                    };
-                    let owned = Owned::from_event(&event);
+                    let owned = Owned::from_event(&notable.to_event());
                     run.events.push((run.data.len() + notable.at, owned));
                 }
                 run.data.extend_from_slice(&data[..read.data]);

@@ -178,12 +178,7 @@ impl CoreClient {
                 replies.extend_from_slice(&answers[..read.replies]);
                 for notable in read.negotiations {
                     // Its reply is in `answers`.
-                    let event = Event::Negotiation {
-                        received: notable.received,
-                        reply: notable.reply,
-                        changed: notable.changed,
-                    };
-                    on_event(event, false, &mut replies, &mut compressed);
+                    on_event(notable.to_event(), false, &mut replies, &mut compressed);
                 }
                 if let Some(event) = read.event {
                     // The reply of a reported negotiation is in `answers`.

@@ -65,6 +65,16 @@ impl NotableNegotiation {
     /// How many notable negotiations one [`Feed::read`] call reports at
     /// most; a call that meets one more ends before it.
     pub const PER_READ: usize = NOTED_CAP;
+
+    /// The [`Event::Negotiation`] that [`Feed::poll_event`] reports for
+    /// the same bytes, for code that handles both drive loops' events.
+    pub fn to_event(&self) -> Event<'static, 'static> {
+        Event::Negotiation {
+            received: self.received,
+            reply: self.reply,
+            changed: self.changed,
+        }
+    }
 }
 
 /// The two caller buffers of a [`Feed::read`] and how much of each is used.
