@@ -553,12 +553,13 @@ impl<const SB_CAP: usize> Session<SB_CAP> {
     /// The bytes written past the payload's end are never read.
     #[inline]
     fn sb_push_in(&mut self, input: &[u8], from: usize, to: usize) {
+        debug_assert!(from <= to && to <= input.len());
         if let (Some(last), Some(skip)) = (
             input.last_chunk::<64>(),
             from.checked_sub(input.len().wrapping_sub(64)),
         ) {
             let at = self.sb_len;
-            if let (Some(dst), true) = (self.sb_buf.get_mut(at..at + 64), to >= from) {
+            if let Some(dst) = self.sb_buf.get_mut(at..at + 64) {
                 let mut stage = [0; 128];
                 stage[..64].copy_from_slice(last);
                 dst.copy_from_slice(&stage[skip..skip + 64]);
@@ -665,7 +666,7 @@ pub struct Feed<'s, 'i, const SB_CAP: usize = DEFAULT_SUBNEGOTIATION_CAPACITY> {
     compressed: &'i [u8],
     /// The notable negotiations of the latest [`read`](Feed::read) call
     /// (see [`Read::negotiations`]).
-    noted: arrayvec::ArrayVec<read::NotableNegotiation, { read::NOTED_CAP }>,
+    noted: arrayvec::ArrayVec<read::NotableNegotiation, { read::NotableNegotiation::PER_READ }>,
 }
 
 impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {

@@ -35,9 +35,6 @@ pub struct Read<'i, 's> {
     pub event: Option<Event<'i, 's>>,
 }
 
-/// How many notable negotiations one [`Feed::read`] call records.
-pub(super) const NOTED_CAP: usize = 32;
-
 /// A negotiation that a [`Feed::read`] call went through and that the
 /// application should know about: it turned a side of an option on or off,
 /// it answered a request of ours (the side's state moved), it is about
@@ -64,7 +61,7 @@ pub struct NotableNegotiation {
 impl NotableNegotiation {
     /// How many notable negotiations one [`Feed::read`] call reports at
     /// most; a call that meets one more ends before it.
-    pub const PER_READ: usize = NOTED_CAP;
+    pub const PER_READ: usize = 32;
 
     /// The [`Event::Negotiation`] that [`Feed::poll_event`] reports for
     /// the same bytes, for code that handles both drive loops' events.
