@@ -1,6 +1,6 @@
 //! Our echo examples, as users run them (`cargo run -p telnet-std
-//! --example std_echo`, `cargo run -p telnet-tokio --example tokio_echo`,
-//! built by ci.sh), against real clients. Both refuse what they do not
+//! --example echo`, `cargo run -p telnet-tokio --example echo`, built by
+//! ci.sh), against real clients. Both refuse what they do not
 //! offer and send every byte back; both read with `Newline::Raw`, so a
 //! client's CR NUL comes back as CR NUL (RFC 854 allows no bare CR).
 

@@ -158,14 +158,44 @@ fn echo_service_sends_cr_nul_back_on_the_wire() {
     assert!(seen.ends_with(b"cr\r\x00nul\r\n"), "{seen:02x?}");
 }
 
-/// The built `echo` example, next to this test's executable.
-fn example_path(name: &str) -> PathBuf {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
+/// This crate's built `echo` example, in the `examples` folder next to
+/// this test's executable. telnet-tokio has an example called `echo` too,
+/// and a build of the whole workspace links whichever it built last to
+/// `examples/echo`; so this takes the newest `echo-<hash>` binary whose
+/// dependency file names this crate's `examples/echo.rs` (this crate's
+/// folder has the crate's name).
+fn echo_example_path() -> PathBuf {
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
     }
-    path.join("examples").join(name)
+    let dir = dir.join("examples");
+    // Dependency files name sources inside the workspace from its root.
+    let source = concat!(env!("CARGO_PKG_NAME"), "/examples/echo.rs");
+    let mut newest: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(binary) = name
+            .strip_prefix("echo-")
+            .and_then(|n| n.strip_suffix(".d"))
+        else {
+            continue;
+        };
+        let binary = dir.join(format!("echo-{binary}"));
+        let deps = std::fs::read_to_string(&path).unwrap_or_default();
+        let Ok(built) = binary.metadata().and_then(|m| m.modified()) else {
+            continue;
+        };
+        if deps.contains(source) && newest.as_ref().map_or(true, |(time, _)| built > *time) {
+            newest = Some((built, binary));
+        }
+    }
+    let (_, path) = newest.unwrap_or_else(|| panic!("{source} not built in {}", dir.display()));
+    path
 }
 
 /// Kills the child when dropped, so a failing test leaves no process.
@@ -180,8 +210,7 @@ impl Drop for Killed {
 
 #[test]
 fn echo_example_binary() {
-    let path = example_path("std_echo");
-    assert!(path.exists(), "{} not built", path.display());
+    let path = echo_example_path();
     // A port that was free a moment ago; the example binds it.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -19,7 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 #[allow(dead_code, reason = "only the echo loop of the example is used")]
-#[path = "../examples/tokio_echo.rs"]
+#[path = "../examples/echo.rs"]
 mod echo_example;
 
 const CONNECTIONS: usize = 8;

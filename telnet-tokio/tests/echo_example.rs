@@ -2,7 +2,7 @@
 //! sees the exact bytes on the wire.
 
 #[allow(dead_code, unreachable_pub)]
-#[path = "../examples/tokio_echo.rs"]
+#[path = "../examples/echo.rs"]
 mod echo_example;
 
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! bare CR on the wire).
 //!
 //! ```text
-//! cargo run -p telnet-tokio --example tokio_echo -- --port 2323
+//! cargo run -p telnet-tokio --example echo -- --port 2323
 //! ```
 //!
 //! It prints the address it listens on (on stdout, flushed) and serves

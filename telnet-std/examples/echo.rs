@@ -1,4 +1,4 @@
-//! An echo server: `cargo run -p telnet-std --example std_echo -- --port PORT`.
+//! An echo server: `cargo run -p telnet-std --example echo -- --port PORT`.
 //!
 //! Listens on 127.0.0.1:PORT (0 or no `--port`: a free port), prints
 //! `listening on 127.0.0.1:PORT` on stdout once it accepts connections, and
@@ -23,16 +23,16 @@ fn main() -> ExitCode {
             "--port" | "-p" => match args.next().map(|p| p.parse()) {
                 Some(Ok(p)) => port = p,
                 _ => {
-                    eprintln!("std_echo: --port needs a number from 0 to 65535");
+                    eprintln!("echo: --port needs a number from 0 to 65535");
                     return ExitCode::from(2);
                 }
             },
             "--help" | "-h" => {
-                println!("usage: std_echo [--port PORT]   (listens on 127.0.0.1; 0 = a free port)");
+                println!("usage: echo [--port PORT]   (listens on 127.0.0.1; 0 = a free port)");
                 return ExitCode::SUCCESS;
             }
             other => {
-                eprintln!("std_echo: unexpected argument {other:?} (try --help)");
+                eprintln!("echo: unexpected argument {other:?} (try --help)");
                 return ExitCode::from(2);
             }
         }
@@ -40,14 +40,14 @@ fn main() -> ExitCode {
     let listener = match TcpListener::bind(("127.0.0.1", port)) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("std_echo: cannot listen on 127.0.0.1:{port}: {e}");
+            eprintln!("echo: cannot listen on 127.0.0.1:{port}: {e}");
             return ExitCode::FAILURE;
         }
     };
     let addr = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("std_echo: {e}");
+            eprintln!("echo: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
     match telnet_std::echo::run(listener) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("std_echo: accept failed: {e}");
+            eprintln!("echo: accept failed: {e}");
             ExitCode::FAILURE
         }
     }
