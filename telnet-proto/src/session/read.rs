@@ -657,7 +657,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 negotiations: &[],
                 event: None,
             },
-            Err(stops) => self.read_general(data, replies, stops),
+            // Manual mode, where every negotiation is the application's to
+            // answer, has a copy of the loops of its own: tested once a
+            // call, not at every negotiation (where the test cost a stream
+            // of negotiations 5 % of its time).
+            Err(stops) if self.session.manual => self.read_general::<true>(data, replies, stops),
+            Err(stops) => self.read_general::<false>(data, replies, stops),
         }
     }
 
@@ -668,7 +673,12 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// Not inlined: a short read of data returns without the setup this
     /// needs.
     #[inline(never)]
-    fn read_general(&mut self, data: &mut [u8], replies: &mut [u8], stops: u64) -> Read<'i, '_> {
+    fn read_general<const MANUAL: bool>(
+        &mut self,
+        data: &mut [u8],
+        replies: &mut [u8],
+        stops: u64,
+    ) -> Read<'i, '_> {
         let mut out = Out {
             data,
             len: 0,
@@ -676,7 +686,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             replies_len: 0,
         };
         self.noted.clear();
-        let step = self.read_step(&mut out, stops);
+        let step = self.read_step::<MANUAL>(&mut out, stops);
         let this = &*self;
         let event = match step {
             None => None,
@@ -788,16 +798,20 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// `stops` is the stop mask of the rest of the input, or 0 (see
     /// [`read_general`](Self::read_general)).
     #[inline]
-    fn read_step(&mut self, out: &mut Out<'_>, mut stops: u64) -> Option<Step<'i>> {
+    fn read_step<const MANUAL: bool>(
+        &mut self,
+        out: &mut Out<'_>,
+        mut stops: u64,
+    ) -> Option<Step<'i>> {
         let input = self.input;
         loop {
             if matches!(self.session.state, State::Data)
                 && self.session.newline != Newline::Translate
             {
                 let fast = if self.session.nvt_receive() {
-                    self.fast::<true>(out, stops)
+                    self.fast::<true, MANUAL>(out, stops)
                 } else {
-                    self.fast::<false>(out, stops)
+                    self.fast::<false, MANUAL>(out, stops)
                 };
                 stops = 0;
                 match fast {
@@ -823,7 +837,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                             return None;
                         }
                         self.pos += 3;
-                        self.read_negotiation(verb, rest[2], slot, &mut out.replies_len, out.len);
+                        self.read_negotiation::<MANUAL>(
+                            verb,
+                            rest[2],
+                            slot,
+                            &mut out.replies_len,
+                            out.len,
+                        );
                     }
                     _ if rest.get(1) == Some(&IAC) => {
                         if out.data_full() {
@@ -850,7 +870,13 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     }
                     self.pos += 1;
                     self.session.state = State::Data;
-                    self.read_negotiation(verb, first, slot, &mut out.replies_len, out.len);
+                    self.read_negotiation::<MANUAL>(
+                        verb,
+                        first,
+                        slot,
+                        &mut out.replies_len,
+                        out.len,
+                    );
                 }
                 // The states that may deliver a byte of data.
                 State::CrHeld | State::Iac if out.data_full() => return None,
@@ -884,7 +910,11 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// `first`, if not 0, is the stop mask of the rest of the input, which
     /// is short (see [`read_general`](Self::read_general)).
     #[inline]
-    fn fast<const NVT: bool>(&mut self, out: &mut Out<'_>, mut first: u64) -> Fast {
+    fn fast<const NVT: bool, const MANUAL: bool>(
+        &mut self,
+        out: &mut Out<'_>,
+        mut first: u64,
+    ) -> Fast {
         let input = self.input;
         let rest = input.get(self.pos..).unwrap_or_default();
         let n = rest.len();
@@ -914,7 +944,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             }
             if wide {
                 wide = false;
-                let (after, wide) = self.wide::<NVT>(i, c, dst, out.replies);
+                let (after, wide) = self.wide::<NVT, MANUAL>(i, c, dst, out.replies);
                 c = after;
                 match wide {
                     Ok(next) if next == i => {}
@@ -1013,7 +1043,16 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             let stops = stops as u64 & (u64::MAX >> (64 - len));
             copy64(&mut dst[c.o..], &window[1..]);
             let from = c.data_from;
-            match self.drain::<NVT, u64>(window, stops, len, avail, i, &mut c, dst, out.replies) {
+            match self.drain::<NVT, MANUAL, u64>(
+                window,
+                stops,
+                len,
+                avail,
+                i,
+                &mut c,
+                dst,
+                out.replies,
+            ) {
                 Ok(next) => {
                     i = next;
                     // No negotiation in the block.
@@ -1052,7 +1091,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// Not inlined, and the cursor passed by value: the 64-byte path,
     /// which every short input takes, keeps its registers.
     #[inline(never)]
-    fn wide<const NVT: bool>(
+    fn wide<const NVT: bool, const MANUAL: bool>(
         &mut self,
         mut i: usize,
         mut c: Cursor,
@@ -1097,7 +1136,9 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             }
             out[..128].copy_from_slice(block);
             let (avail, from) = (input.len() - at, c.data_from);
-            match self.drain::<NVT, u128>(window, stops, 128, avail, i, &mut c, dst, replies) {
+            match self
+                .drain::<NVT, MANUAL, u128>(window, stops, 128, avail, i, &mut c, dst, replies)
+            {
                 Ok(next) => i = next,
                 Err(stop) => break Err(stop),
             }
@@ -1118,7 +1159,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// stopped and why.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    fn drain<const NVT: bool, S: Stops>(
+    fn drain<const NVT: bool, const MANUAL: bool, S: Stops>(
         &mut self,
         window: &[u8],
         mut stops: S,
@@ -1156,7 +1197,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                 };
                 seg = k + 3;
                 let option = window[k + 3];
-                let again = self.read_negotiation(verb, option, slot, &mut c.r, c.o);
+                let again = self.read_negotiation::<MANUAL>(verb, option, slot, &mut c.r, c.o);
                 c.data_from = i + seg;
                 if again {
                     // BINARY moved: the rest's stops are to be found again.
@@ -1194,7 +1235,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
     /// end a run of data may be others. Both the general loop and
     /// [`fast`](Self::fast) answer through here.
     #[inline(always)]
-    fn read_negotiation(
+    fn read_negotiation<const MANUAL: bool>(
         &mut self,
         verb: Verb,
         option: u8,
@@ -1202,7 +1243,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         len: &mut usize,
         at: usize,
     ) -> bool {
-        match self.session.negotiation_quietly(verb, option) {
+        match self.session.negotiation_quietly::<MANUAL>(verb, option) {
             Ok(reply) => {
                 *slot = [IAC, reply, option];
                 // Reply verbs are 251 to 254, "none" is 0: 3 bytes or 0.
