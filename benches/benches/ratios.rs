@@ -50,7 +50,10 @@ const PARSERS: [Parser; 6] = [
     }),
 ];
 
-/// Where `ours-raw` is in [`PARSERS`].
+/// Where the parsers the ratios are about are in [`PARSERS`].
+const OURS: usize = 0;
+const READ: usize = 1;
+const LIBTELNET: usize = 2;
 const RAW: usize = 5;
 
 /// `--rounds N` and `--size BYTES`; cargo's own `--bench` is ignored.
@@ -119,6 +122,7 @@ fn main() -> ExitCode {
         print!(" {name} MiB/s |");
     }
     println!(" ours / libtelnet | ours-read / libtelnet | ours-raw / libtelnet | ours 64 B / 4 KiB | ours-read 64 B / 4 KiB |");
+    // Two columns, a rate for each parser before `ours-raw`, five ratios.
     println!("|---|---:|{}", "---:|".repeat(RAW + 5));
     let mib_s = |time: Duration| size as f64 / (1 << 20) as f64 / time.as_secs_f64();
     for ((corpus, _), times) in corpora.iter().zip(&fastest) {
@@ -132,21 +136,21 @@ fn main() -> ExitCode {
             let raw = if t[RAW] == Duration::MAX {
                 String::new()
             } else {
-                format!("{:.2}×", over(t[RAW], t[2]))
+                format!("{:.2}×", over(t[RAW], t[LIBTELNET]))
             };
             // Each drive loop's 64 B rate over its own 4 KiB rate.
             let (to_4k_ours, to_4k_read) = if chunk == 64 {
                 (
-                    format!("{:.2}", over(t[0], times[0][0])),
-                    format!("{:.2}", over(t[1], times[0][1])),
+                    format!("{:.2}", over(t[OURS], times[0][OURS])),
+                    format!("{:.2}", over(t[READ], times[0][READ])),
                 )
             } else {
                 (String::new(), String::new())
             };
             println!(
                 " {:.2}× | {:.2}× | {raw} | {to_4k_ours} | {to_4k_read} |",
-                over(t[0], t[2]),
-                over(t[1], t[2]),
+                over(t[OURS], t[LIBTELNET]),
+                over(t[READ], t[LIBTELNET]),
             );
         }
     }
