@@ -286,7 +286,17 @@ pub fn our_binary(name: &str) -> PathBuf {
 /// started with `--port 0`; returns it and the address it announced with
 /// `listening on ADDR`.
 pub fn our_echo(name: &str) -> (Peer, SocketAddr) {
-    let mut peer = Peer::spawn(name, Command::new(our_binary(name)).args(["--port", "0"]));
+    our_echo_with(name, &[])
+}
+
+/// [`our_echo`] with more arguments (`--mccp`).
+pub fn our_echo_with(name: &str, extra: &[&str]) -> (Peer, SocketAddr) {
+    let mut peer = Peer::spawn(
+        name,
+        Command::new(our_binary(name))
+            .args(["--port", "0"])
+            .args(extra),
+    );
     let line = peer
         .wait_for_line("listening on", PATIENCE)
         .unwrap_or_else(|e| panic!("our echo example did not start: {e}"));

@@ -97,6 +97,72 @@ fn inetutils_telnet(echo: &str) {
     );
 }
 
+/// `echo --mccp` (telnet-std) against the two Debian clients that
+/// decompress MCCP2: libtelnet's telnet-client and tintin++. The recorder
+/// inflates the server's stream, so the data checks read through it; the
+/// client shows the echo only if it decoded our zlib stream.
+fn std_echo_compressed(client: &str) {
+    let (_server, addr) = peers::our_echo_with("telnet-std-echo", &["--mccp"]);
+    let recorder = Recorder::start(addr);
+    let (mut peer, typed, enter): (Peer, &[u8], &[u8]) = match client {
+        "libtelnet" => (
+            peers::libtelnet_client(recorder.port()),
+            b"squeeze \xff me",
+            b"\n",
+        ),
+        _ => (peers::tintin(recorder.port()), b"squeeze me", b"\r"),
+    };
+    recorder
+        .wait_until(PATIENCE, |t| {
+            t.has(Dir::ToClient, &telnet_interop::Item::CompressionStart)
+        })
+        .unwrap_or_else(|e| panic!("{e}\n{}", peer.describe_output()));
+    peer.write_stdin(&[typed, enter].concat());
+    recorder
+        .wait_until(PATIENCE, |t| contains(&t.data(Dir::ToClient), typed))
+        .unwrap_or_else(|e| panic!("{e}\n{}", peer.describe_output()));
+    // The client decoded the compressed echo and shows it.
+    peer.wait_for_stdout(typed, PATIENCE)
+        .unwrap_or_else(|e| panic!("{e}\n{}", peer.describe_output()));
+    if client == "tintin" {
+        peer.write_stdin(b"#zap\r");
+    }
+    let t = match client {
+        "libtelnet" => {
+            drop(peer);
+            recorder.wait_closed(PATIENCE).unwrap()
+        }
+        _ => {
+            let t = finish(&recorder, &peer);
+            peer.write_stdin(b"#end\r");
+            let _ = peer.wait_exit(PATIENCE);
+            t
+        }
+    };
+    assert!(t.sent(Dir::ToServer, Verb::Do, Opt::MCCP2), "{t}");
+    assert!(
+        !t.items(Dir::ToClient)
+            .iter()
+            .any(|(_, item)| matches!(item, telnet_interop::Item::CompressionError(_))),
+        "{t}"
+    );
+    // Everything after the start marker came compressed: the raw bytes do
+    // not hold the echo, the inflated ones do.
+    assert!(!contains(&t.raw(Dir::ToClient), typed), "{t}");
+    assert!(contains(&t.data(Dir::ToClient), typed), "{t}");
+    t.assert_negotiation_clean(Dir::ToClient);
+}
+
+#[test]
+fn std_echo_mccp2_libtelnet_client() {
+    std_echo_compressed("libtelnet")
+}
+
+#[test]
+fn std_echo_mccp2_tintin() {
+    std_echo_compressed("tintin")
+}
+
 macro_rules! against {
     ($module:ident, $binary:literal) => {
         mod $module {

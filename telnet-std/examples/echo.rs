@@ -5,7 +5,9 @@
 //! serves each connection on its own thread with
 //! [`telnet_std::echo::serve`]: offers ECHO and SGA, asks for NAWS and
 //! TTYPE, refuses everything else, and echoes every data byte back until
-//! the client closes. Set `RUST_LOG=debug` to see the negotiation trace.
+//! the client closes. With `--mccp` it also offers MCCP2 and compresses
+//! what it sends once the client agrees. Set `RUST_LOG=debug` to see the
+//! negotiation trace.
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -17,6 +19,8 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let mut port: u16 = 0;
+    #[cfg_attr(not(feature = "mccp"), allow(unused_mut))]
+    let mut options = telnet_std::echo::Options::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -27,8 +31,13 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            #[cfg(feature = "mccp")]
+            "--mccp" => options.mccp = true,
             "--help" | "-h" => {
-                println!("usage: echo [--port PORT]   (listens on 127.0.0.1; 0 = a free port)");
+                println!(
+                    "usage: echo [--port PORT] [--mccp]   (listens on 127.0.0.1; 0 = a free port;\n\
+                     --mccp offers MCCP2 and compresses once the client agrees)"
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -54,7 +63,7 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "listening on {addr}");
     let _ = stdout.flush();
-    match telnet_std::echo::run(listener) {
+    match telnet_std::echo::run_with(listener, options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("echo: accept failed: {e}");

@@ -7,6 +7,9 @@
 //! closes. Data is read with [`Newline::Raw`], so a client's `CR NUL` comes
 //! back as `CR NUL`: a bare CR, which RFC 854 forbids on the wire, is never
 //! sent.
+//!
+//! With [`Options::mccp`] (the `mccp` feature) it also offers MCCP2 and,
+//! once the client agrees, sends everything compressed.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -16,11 +19,50 @@ use telnet_proto::Newline;
 
 use crate::{Builder, Ready, Result};
 
+/// How the service treats each connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Offer MCCP2 (`WILL COMPRESS2`) and compress everything sent once the
+    /// client agrees (it has a second to answer before the echo starts).
+    #[cfg(feature = "mccp")]
+    pub mccp: bool,
+}
+
 /// Serves one connection until the client closes it: negotiates the
 /// server offers, then echoes every data byte.
 pub fn serve<S: Read + Write + Ready>(stream: S) -> Result<()> {
-    let mut telnet = Builder::server().newline(Newline::Raw).build(stream)?;
+    serve_with(stream, Options::default())
+}
+
+/// [`serve`] with `options`.
+pub fn serve_with<S: Read + Write + Ready>(stream: S, options: Options) -> Result<()> {
+    let builder = Builder::server().newline(Newline::Raw);
+    #[cfg(feature = "mccp")]
+    let builder = match options.mccp {
+        true => builder.request(telnet_proto::Side::Local, telnet_proto::TelnetOption::MCCP2),
+        false => builder,
+    };
+    let mut telnet = builder.build(stream)?;
+    #[cfg(feature = "mccp")]
+    if options.mccp {
+        // The answers, MCCP2's among them; a client that stays silent gets
+        // its echo uncompressed.
+        match telnet.negotiate(Some(std::time::Duration::from_secs(1))) {
+            Ok(()) | Err(crate::Error::Timeout) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    #[cfg(not(feature = "mccp"))]
+    let _ = options;
     loop {
+        #[cfg(feature = "mccp")]
+        if options.mccp
+            && telnet.output_compression().is_none()
+            && telnet.is_enabled(telnet_proto::Side::Local, telnet_proto::TelnetOption::MCCP2)
+        {
+            telnet.start_compression(telnet_proto::TelnetOption::MCCP2)?;
+        }
         let data = telnet.read_some_timeout(None)?;
         if data.is_empty() {
             if let Some((w, h)) = telnet.peer_window_size() {
@@ -35,16 +77,21 @@ pub fn serve<S: Read + Write + Ready>(stream: S) -> Result<()> {
 /// Accepts connections on `listener` forever, each served by [`serve`] on
 /// its own thread. Returns only if accepting fails.
 pub fn run(listener: TcpListener) -> io::Result<()> {
+    run_with(listener, Options::default())
+}
+
+/// [`run`] with `options` for every connection.
+pub fn run_with(listener: TcpListener, options: Options) -> io::Result<()> {
     loop {
         let (stream, peer) = listener.accept()?;
-        thread::spawn(move || serve_tcp(stream, peer));
+        thread::spawn(move || serve_tcp(stream, peer, options));
     }
 }
 
-fn serve_tcp(stream: TcpStream, peer: SocketAddr) {
+fn serve_tcp(stream: TcpStream, peer: SocketAddr, options: Options) {
     tracing::info!(target: "telnet_std::echo", "{peer} connected");
     let _ = stream.set_nodelay(true);
-    match serve(stream) {
+    match serve_with(stream, options) {
         Ok(()) => tracing::info!(target: "telnet_std::echo", "{peer} closed"),
         Err(e) => tracing::info!(target: "telnet_std::echo", "{peer}: {e}"),
     }

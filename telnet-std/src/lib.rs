@@ -75,10 +75,11 @@
 //!
 //! # Features
 //!
-//! * `mccp`: decompress MCCP2/MCCP3 streams (flate2). Accept MCCP2 with
-//!   [`Builder::mccp`]. Without the feature, a peer that starts
-//!   compressing gets [`Error::Protocol`]. Compression of what we send is
-//!   not implemented.
+//! * `mccp`: MCCP2/MCCP3 through flate2. Decompress the peer's stream:
+//!   accept MCCP2 with [`Builder::mccp`]; without the feature, a peer that
+//!   starts compressing gets [`Error::Protocol`]. Compress ours: once the
+//!   option is on, [`Telnet::start_compression`] (a server's MCCP2, a
+//!   client's MCCP3) and [`Telnet::end_compression`].
 //! * `cli` (default): the `rtelnet` command-line client. Libraries that
 //!   only want the API use `default-features = false`.
 
@@ -88,7 +89,7 @@
 pub mod echo;
 mod error;
 mod handler;
-mod inflate;
+mod mccp;
 mod opts;
 pub mod pipe;
 mod ready;

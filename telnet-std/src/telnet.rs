@@ -17,7 +17,9 @@ use telnet_proto::{
 use crate::handler::{
     queue_command, queue_encoded, queue_negotiation, queue_subnegotiation, Control, Handler,
 };
-use crate::inflate::Inflater;
+#[cfg(feature = "mccp")]
+use crate::mccp::Deflater;
+use crate::mccp::Inflater;
 use crate::trace::{describe_subnegotiation, Hex};
 use crate::{opts, Error, Ready, Result};
 
@@ -284,6 +286,8 @@ impl Builder {
             write_closed: false,
             timeout: self.timeout,
             max_buffered: self.max_buffered,
+            #[cfg(feature = "mccp")]
+            deflater: None,
         }
     }
 
@@ -367,6 +371,9 @@ pub struct Telnet<S = TcpStream> {
     write_closed: bool,
     timeout: Option<Duration>,
     max_buffered: usize,
+    /// Our compressed stream (MCCP2 or MCCP3), once we started it.
+    #[cfg(feature = "mccp")]
+    deflater: Option<Deflater>,
 }
 
 impl<S: fmt::Debug> fmt::Debug for Telnet<S> {
@@ -715,8 +722,129 @@ impl<S: Read + Write> Telnet<S> {
         Ok(())
     }
 
-    /// Writes what is queued for the peer.
+    /// Starts compressing what we send (MCCP2, or MCCP3 for a client),
+    /// once the option is on: sends `IAC SB option IAC SE` after anything
+    /// already queued, and from then on every byte we send (data,
+    /// commands, negotiations and the session's own answers,
+    /// subnegotiations) is one zlib stream, flushed at every write so that
+    /// the peer can decode each at once.
+    ///
+    /// `option` is [`TelnetOption::MCCP2`], which we must have agreed to
+    /// on our side (we sent `WILL`, the peer `DO`: a server, see
+    /// [`Builder::allow`] and [`Builder::request`]), or
+    /// [`TelnetOption::MCCP3`], which the peer must have on its side (it
+    /// sent `WILL`, we `DO`: a client). Anything else is an
+    /// [`io::ErrorKind::InvalidInput`] error, and nothing is sent. Already
+    /// compressing: nothing to do.
+    ///
+    /// The stream ends with [`end_compression`](Telnet::end_compression),
+    /// with [`shutdown_write`](Telnet::shutdown_write), or when the option
+    /// goes off (the peer's `DONT MCCP2` or `WONT MCCP3`, or
+    /// [`disable`](Telnet::disable)): the answer to that negotiation is the
+    /// last thing in it, and what follows is plain Telnet again.
+    ///
+    /// ```no_run
+    /// use telnet_proto::{Side, TelnetOption};
+    /// use telnet_std::Builder;
+    ///
+    /// # fn main() -> telnet_std::Result<()> {
+    /// # let stream = std::net::TcpStream::connect("127.0.0.1:4000")?;
+    /// // A MUD server that offers MCCP2 and compresses once the client agrees.
+    /// let mut telnet = Builder::server()
+    ///     .request(Side::Local, TelnetOption::MCCP2)
+    ///     .build(stream)?;
+    /// telnet.negotiate(Some(std::time::Duration::from_millis(500)))?;
+    /// if telnet.is_enabled(Side::Local, TelnetOption::MCCP2) {
+    ///     telnet.start_compression(TelnetOption::MCCP2)?;
+    /// }
+    /// telnet.write_text("Welcome!\n")?; // compressed if the client agreed
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "mccp")]
+    pub fn start_compression(&mut self, option: TelnetOption) -> Result<()> {
+        self.check_writable()?;
+        let side = compression_side(option)?;
+        if !self.is_enabled(side, option) {
+            return Err(Error::Io(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "cannot start {option} compression: the option is not on {}",
+                    match side {
+                        Side::Local => "our side (the peer has not sent DO)",
+                        Side::Remote => "the peer's side (it has not sent WILL)",
+                    }
+                ),
+            )));
+        }
+        if self.deflater.is_some() {
+            return Ok(());
+        }
+        queue_subnegotiation(&mut self.core.out, option, &[]);
+        self.flush_out()?;
+        tracing::debug!(target: "telnet_std", "SENT start of compressed stream ({option})");
+        self.deflater = Some(Deflater::new(option));
+        Ok(())
+    }
+
+    /// Ends our compressed stream ([`start_compression`](Telnet::start_compression)):
+    /// what is queued goes out as its last bytes, and later output is
+    /// plain Telnet. Not compressing: nothing to do.
+    #[cfg(feature = "mccp")]
+    pub fn end_compression(&mut self) -> Result<()> {
+        if let Some(mut deflater) = self.deflater.take() {
+            self.finish_compression(&mut deflater)?;
+        }
+        Ok(())
+    }
+
+    /// The option our output is compressed under
+    /// ([`start_compression`](Telnet::start_compression)), if it is.
+    #[cfg(feature = "mccp")]
+    pub fn output_compression(&self) -> Option<TelnetOption> {
+        self.deflater.as_ref().map(|d| d.option)
+    }
+
+    /// Sends what is queued as the end of `deflater`'s stream.
+    #[cfg(feature = "mccp")]
+    fn finish_compression(&mut self, deflater: &mut Deflater) -> Result<()> {
+        let (plain, option) = (Hex(&self.core.out), deflater.option);
+        tracing::trace!(target: "telnet_std::wire", "send {plain} (compressed, then its end)");
+        deflater.deflate_in_place(&mut self.core.out, true)?;
+        tracing::debug!(target: "telnet_std", "SENT end of compressed stream ({option})");
+        self.write_queued()
+    }
+
+    /// Writes what is queued for the peer, compressed while our stream is
+    /// (and ending it if its option went off).
     fn flush_out(&mut self) -> Result<()> {
+        #[cfg(feature = "mccp")]
+        if let Some(mut deflater) = self.deflater.take() {
+            let option = deflater.option;
+            // The option is known to be MCCP2 or MCCP3.
+            let side = compression_side(option).unwrap_or(Side::Local);
+            if !self.core.session.is_enabled(side, option) {
+                return self.finish_compression(&mut deflater);
+            }
+            if !self.core.out.is_empty() {
+                let plain = Hex(&self.core.out);
+                tracing::trace!(target: "telnet_std::wire", "send {plain} (compressed)");
+                let deflated = deflater.deflate_in_place(&mut self.core.out, false);
+                self.deflater = Some(deflater);
+                deflated?;
+                return self.write_queued();
+            }
+            self.deflater = Some(deflater);
+            return Ok(());
+        }
+        if self.core.out.is_empty() {
+            return Ok(());
+        }
+        tracing::trace!(target: "telnet_std::wire", "send {}", Hex(&self.core.out));
+        self.write_queued()
+    }
+
+    /// Writes `core.out` as it is (compressed already, if it is).
+    fn write_queued(&mut self) -> Result<()> {
         if self.core.out.is_empty() {
             return Ok(());
         }
@@ -729,7 +857,6 @@ impl<S: Read + Write> Telnet<S> {
             self.core.out.clear();
             return Ok(());
         }
-        tracing::trace!(target: "telnet_std::wire", "send {}", Hex(&self.core.out));
         let result = self
             .stream
             .write_all(&self.core.out)
@@ -1132,6 +1259,8 @@ impl Telnet<TcpStream> {
     /// they can no longer be sent; explicit writes fail.
     pub fn shutdown_write(&mut self) -> Result<()> {
         self.flush_out()?;
+        #[cfg(feature = "mccp")]
+        self.end_compression()?;
         self.stream.shutdown(std::net::Shutdown::Write)?;
         self.write_closed = true;
         Ok(())
@@ -1235,6 +1364,20 @@ impl From<&Error> for Broken {
             Error::Decompression(why) => Broken::Decompression(why.clone()),
             other => Broken::Protocol(other.to_string()),
         }
+    }
+}
+
+/// The side an MCCP option must be on for us to compress what we send:
+/// ours for MCCP2 (server to client), the peer's for MCCP3.
+#[cfg(feature = "mccp")]
+fn compression_side(option: TelnetOption) -> Result<Side> {
+    match option {
+        TelnetOption::MCCP2 => Ok(Side::Local),
+        TelnetOption::MCCP3 => Ok(Side::Remote),
+        other => Err(Error::Io(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("cannot compress under {other}: only MCCP2 (86) and MCCP3 (87) compress"),
+        ))),
     }
 }
 
