@@ -10,6 +10,9 @@
 //!
 //! Commands: `/who` lists everyone with their window size and terminal,
 //! `/quit` leaves; anything else is said to the room.
+//!
+//! With `--features mccp`, `--mccp` offers MCCP2 as well and compresses
+//! what it sends to each client that accepts it.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -32,6 +35,10 @@ struct Args {
     /// The port to listen on, on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 4000)]
     port: u16,
+    /// Offer MCCP2, and compress the output to clients that accept it.
+    #[cfg(feature = "mccp")]
+    #[arg(long)]
+    mccp: bool,
 }
 
 /// What the room knows about a user.
@@ -59,13 +66,17 @@ async fn main() -> std::io::Result<()> {
     let mut stdout = std::io::stdout();
     writeln!(stdout, "chat listening on {}", listener.local_addr()?)?;
     stdout.flush()?;
+    #[cfg(feature = "mccp")]
+    let mccp = args.mccp;
+    #[cfg(not(feature = "mccp"))]
+    let mccp = false;
     let room: Room = Arc::default();
     let (said, _) = broadcast::channel::<Said>(256);
     for id in 0u64.. {
         let (stream, peer) = listener.accept().await?;
         let (room, said) = (room.clone(), said.clone());
         tokio::spawn(async move {
-            if let Err(e) = serve(id, stream, room.clone(), said).await {
+            if let Err(e) = serve(id, stream, room.clone(), said, mccp).await {
                 eprintln!("{peer}: {e}");
             }
             room.lock().expect("room lock").remove(&id);
@@ -89,6 +100,7 @@ async fn serve(
     stream: TcpStream,
     room: Room,
     said: broadcast::Sender<Said>,
+    mccp: bool,
 ) -> telnet_tokio::Result<()> {
     let mut telnet = Telnet::with_config(stream, config());
     telnet.set_event_capacity(64);
@@ -96,6 +108,11 @@ async fn serve(
     telnet.enable(Side::Remote, TelnetOption::TTYPE).await?;
     telnet.enable(Side::Local, TelnetOption::EOR).await?;
     telnet.enable(Side::Local, TelnetOption::GMCP).await?;
+    if mccp {
+        // Allows and requests it; compression starts once the client
+        // answers DO (see `handle_events`).
+        telnet.enable(Side::Local, TelnetOption::MCCP2).await?;
+    }
     room.lock().expect("room lock").insert(id, User::default());
 
     telnet.write_text("Welcome to the chat.\n").await?;
@@ -188,6 +205,10 @@ async fn handle_events(telnet: &mut Telnet, id: u64, room: &Room) -> telnet_toki
             (Some((TelnetOption::GMCP, Side::Local, true)), _) => {
                 let hello = Gmcp::new("Core.Hello", Some("{\"name\":\"telnet-tokio chat\"}"));
                 telnet.send_option(&hello).await?;
+            }
+            #[cfg(feature = "mccp")]
+            (Some((TelnetOption::MCCP2, Side::Local, true)), _) => {
+                telnet.start_compression(TelnetOption::MCCP2).await?
             }
             (_, Item::Subnegotiation { option, payload }) => {
                 if let Some(Ok(size)) = options::decode_as::<WindowSize>(option, &payload) {

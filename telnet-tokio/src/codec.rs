@@ -5,7 +5,7 @@ use telnet_proto::options::OptionPayload;
 use telnet_proto::{encode, Command, Config, Event, Negotiation, Session, Side, TelnetOption};
 use tokio_util::codec::{Decoder, Encoder};
 
-use crate::inflate::Inflater;
+use crate::inflate::{self, Deflater, Inflater};
 use crate::{Error, Item};
 
 /// How many decompressed bytes the decoder produces at a time.
@@ -61,9 +61,23 @@ const INFLATE_CHUNK: usize = 8 * 1024;
 /// boundaries, and corrupt compressed data is an [`Error::Decompress`].
 /// Without it, the start of compression is an [`Error::Protocol`]; it only
 /// happens if MCCP was enabled.
+///
+/// The `mccp` feature also compresses what the encoder produces, as frames
+/// rather than methods so that they keep their place among the other
+/// frames sent through a `Framed`: `Frame::StartCompression` writes
+/// `IAC SB MCCP2 IAC SE` (or MCCP3's) and from the next frame on every
+/// frame's bytes go through one zlib stream, sync-flushed frame by frame
+/// so that the peer can decompress each at once; `Frame::EndCompression`
+/// ends the stream. It also ends by itself when the option goes off: the
+/// first frame encoded after that (the reply to the peer's `DONT MCCP2`,
+/// say) is the last inside the stream. Send `Frame::EndCompression`
+/// before closing, so that the peer gets a complete stream.
 pub struct TelnetCodec {
     session: Session,
     inflater: Option<Box<Inflater>>,
+    /// The compression of what the encoder produces (MCCP2/MCCP3), while
+    /// on.
+    deflater: Option<Box<Deflater>>,
     /// Decompressed bytes not parsed yet.
     plain: BytesMut,
     /// The compressed stream ended; report it once `plain` is parsed.
@@ -75,6 +89,10 @@ impl core::fmt::Debug for TelnetCodec {
         f.debug_struct("TelnetCodec")
             .field("session", &self.session)
             .field("compressed", &self.inflater.is_some())
+            .field(
+                "output_compression",
+                &self.deflater.as_ref().map(|d| d.option()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +124,7 @@ impl TelnetCodec {
         TelnetCodec {
             session: Session::new(config),
             inflater: None,
+            deflater: None,
             plain: BytesMut::new(),
             end_pending: false,
         }
@@ -126,6 +145,10 @@ impl TelnetCodec {
     /// escaped: the typed counterpart of [`Frame::Subnegotiation`], for
     /// writing into a `Framed`'s write buffer
     /// (`framed.write_buffer_mut()`).
+    ///
+    /// The bytes are not compressed: while the encoder's output is
+    /// (MCCP, feature `mccp`), send the payload as a
+    /// [`Frame::Subnegotiation`] instead.
     pub fn encode_option<'a, P: OptionPayload<'a>>(&self, value: &P, dst: &mut BytesMut) {
         let start = dst.len();
         dst.resize(start + value.encoded_len(), 0);
@@ -134,9 +157,33 @@ impl TelnetCodec {
         dst.truncate(start + n);
     }
 
-    /// Whether received data is being decompressed (MCCP).
+    /// Whether received data is being decompressed (the peer started MCCP2
+    /// or MCCP3). What the encoder produces is another matter: see
+    /// `output_compression` (feature `mccp`).
     pub fn is_compressed(&self) -> bool {
         self.inflater.is_some()
+    }
+
+    /// The option the encoder's output is compressed under, if it is: from
+    /// [`Frame::StartCompression`] until [`Frame::EndCompression`], or
+    /// until the first frame encoded after the option went off.
+    #[cfg(feature = "mccp")]
+    pub fn output_compression(&self) -> Option<TelnetOption> {
+        self.deflater.as_ref().map(|d| d.option())
+    }
+
+    /// [`Frame::StartCompression`].
+    #[cfg(feature = "mccp")]
+    fn start_compression(&mut self, option: TelnetOption, dst: &mut BytesMut) -> Result<(), Error> {
+        inflate::check_start(&self.session, option)?;
+        // A stream whose option went off since the last frame ends first.
+        inflate::seal(&mut self.deflater, &self.session, dst, dst.len())?;
+        if self.deflater.is_none() {
+            tracing::debug!(target: "telnet_tokio", "send SB {option}: output compression starts");
+            let _ = encode::put_subnegotiation(option, &[], dst);
+            self.deflater = Some(Box::new(Deflater::new(option)));
+        }
+        Ok(())
     }
 
     /// Parses one event from the front of `buf` and removes what it used.
@@ -292,12 +339,35 @@ pub enum Frame<'a> {
     /// The end of a prompt: `IAC EOR` if EOR is on our side, else `IAC GA`
     /// unless SGA is on our side, else nothing.
     EndOfPrompt,
+    /// Compress what the encoder produces from now on (MCCP2 as the
+    /// server, MCCP3 as the client): writes `IAC SB option IAC SE`, and the
+    /// bytes of every later frame go out as one zlib stream, flushed
+    /// (`Z_SYNC_FLUSH`) at the end of each frame.
+    ///
+    /// The option must be [`TelnetOption::MCCP2`] with MCCP2 on our side
+    /// (we sent `WILL MCCP2` and the peer answered `DO`), or
+    /// [`TelnetOption::MCCP3`] with MCCP3 on the peer's side (it sent
+    /// `WILL MCCP3` and we answered `DO`); otherwise an `InvalidInput`
+    /// error that says which condition failed, and nothing is written.
+    /// Nothing is written either if the output is compressed already.
+    #[cfg(feature = "mccp")]
+    StartCompression(TelnetOption),
+    /// End the zlib stream (`Z_FINISH`): later frames go out plain. Writes
+    /// nothing when the output is not compressed. The stream also ends by
+    /// itself once its option is off (the peer's `DONT MCCP2` or
+    /// `WONT MCCP3`, or a [`Frame::Disable`]): the first frame encoded
+    /// after that is the last inside it.
+    #[cfg(feature = "mccp")]
+    EndCompression,
 }
 
 impl Encoder<Frame<'_>> for TelnetCodec {
     type Error = Error;
 
+    /// Appends the frame's bytes to `dst`; while the output is compressed
+    /// (MCCP), their compressed form, flushed.
     fn encode(&mut self, frame: Frame<'_>, dst: &mut BytesMut) -> Result<(), Error> {
+        let start = dst.len();
         // `BytesMut` grows as needed, so the encoders cannot run out of room.
         let _ = match frame {
             Frame::Data(data) => encode::put_data(data, dst),
@@ -330,7 +400,15 @@ impl Encoder<Frame<'_>> for TelnetCodec {
                 dst.extend_from_slice(&mark[..n.unwrap_or(0)]);
                 n
             }
+            #[cfg(feature = "mccp")]
+            Frame::StartCompression(option) => return self.start_compression(option, dst),
+            #[cfg(feature = "mccp")]
+            Frame::EndCompression => {
+                inflate::end(&mut self.deflater, dst, start)?;
+                return Ok(());
+            }
         };
+        inflate::seal(&mut self.deflater, &self.session, dst, start)?;
         Ok(())
     }
 }

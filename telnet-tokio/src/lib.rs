@@ -101,13 +101,29 @@
 //!
 //! # Features
 //!
-//! * `mccp`: MCCP2 and MCCP3 decompression through `flate2`. After the
-//!   core reports the compression boundary, the rest of that read and
-//!   everything after it is decompressed before parsing; the end of the
-//!   zlib stream returns to plain telnet; corrupt compressed data is
-//!   [`Error::Decompress`], never parsed as telnet. Without the feature,
-//!   a peer starting compression (which it may only do after MCCP was
-//!   enabled) is [`Error::Protocol`].
+//! * `mccp`: MCCP2 and MCCP3 through `flate2`, in both directions.
+//!
+//!   What the peer sends: after the core reports the compression
+//!   boundary, the rest of that read and everything after it is
+//!   decompressed before parsing; the end of the zlib stream returns to
+//!   plain telnet; corrupt compressed data is [`Error::Decompress`], never
+//!   parsed as telnet. Without the feature, a peer starting compression
+//!   (which it may only do after MCCP was enabled) is [`Error::Protocol`].
+//!
+//!   What we send: `Telnet::start_compression(option)` sends
+//!   `IAC SB option IAC SE` and compresses all later output as one zlib
+//!   stream; a MUD server calls it with `TelnetOption::MCCP2` once the
+//!   client answered its `WILL MCCP2` with `DO`, a client with
+//!   `TelnetOption::MCCP3` once it answered the server's `WILL MCCP3`.
+//!   Each write is sync-flushed, so the peer can show text as it arrives.
+//!   `Telnet::end_compression` and `shutdown` end the stream; so does the
+//!   option going off (the peer's `DONT MCCP2`, say), and then the output
+//!   queued up to the next flush, the reply to that negotiation included,
+//!   is the last inside it. `Telnet::output_compression` says whether our
+//!   output is compressed. The codec has the same as frames,
+//!   `Frame::StartCompression(option)` and `Frame::EndCompression`, and
+//!   `TelnetCodec::output_compression`. The compressor's state costs
+//!   about 300 KiB per session while the stream is on.
 //!
 //! # Tracing
 //!

@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpStream, ToSocketAddrs};
 use tokio::time::Instant;
 
-use crate::inflate::Inflater;
+use crate::inflate::{self, Deflater, Inflater};
 use crate::{Error, Item, Result};
 
 /// Bytes read from the stream at a time (on the stack of the poll, so an
@@ -137,6 +137,11 @@ struct State {
     dropped_events: u64,
     callback: Option<NegotiationCallback>,
     inflater: Option<Box<Inflater>>,
+    /// The compression of our output (MCCP2/MCCP3), while on.
+    deflater: Option<Box<Deflater>>,
+    /// While our output is compressed: `out[..out_raw]` is compressed
+    /// (`out_head <= out_raw`), `out[out_raw..]` is queued and not yet.
+    out_raw: usize,
     /// A decompression failure: the stream cannot be parsed any more.
     failed: Option<String>,
     /// A write failure met while sending replies on the read path,
@@ -152,6 +157,10 @@ impl<S> core::fmt::Debug for Telnet<S> {
             .field("eof", &self.st.eof)
             .field("timeout", &self.st.timeout)
             .field("compressed", &self.st.inflater.is_some())
+            .field(
+                "output_compression",
+                &self.st.deflater.as_ref().map(|d| d.option()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -211,6 +220,8 @@ impl<S> Telnet<S> {
                 dropped_events: 0,
                 callback: None,
                 inflater: None,
+                deflater: None,
+                out_raw: 0,
                 failed: None,
                 write_error: None,
             },
@@ -251,9 +262,22 @@ impl<S> Telnet<S> {
         self.st.eof
     }
 
-    /// Whether received data is being decompressed (MCCP).
+    /// Whether received data is being decompressed (the peer started MCCP2
+    /// or MCCP3). What we send is another matter:
+    /// see `output_compression` (feature `mccp`).
     pub fn is_compressed(&self) -> bool {
         self.st.inflater.is_some()
+    }
+
+    /// The option our output is compressed under, if it is
+    /// ([`start_compression`](Self::start_compression)): from the call that
+    /// started it until the zlib stream is ended, by
+    /// [`end_compression`](Self::end_compression), by
+    /// [`shutdown`](Self::shutdown), or at the first flush of output after
+    /// the option went off.
+    #[cfg(feature = "mccp")]
+    pub fn output_compression(&self) -> Option<TelnetOption> {
+        self.st.deflater.as_ref().map(|d| d.option())
     }
 
     /// The underlying stream (telnetlib's `get_socket`).
@@ -682,6 +706,92 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
         self.flush_out(deadline(self.st.timeout)).await
     }
 
+    /// Compresses everything we send from now on: MCCP2 as the server,
+    /// MCCP3 as the client. Queues `IAC SB option IAC SE` after whatever is
+    /// queued already, and turns every byte queued after it into one zlib
+    /// stream, flushed (`Z_SYNC_FLUSH`) each time output is written, so
+    /// that the peer can decompress and show it at once. That is all of
+    /// our output: data, text, commands, negotiations (the automatic
+    /// replies too), subnegotiations, prompts and the bytes written through
+    /// [`AsyncWrite`].
+    ///
+    /// `option` must be [`TelnetOption::MCCP2`] with MCCP2 on our side (we
+    /// sent `WILL MCCP2`, as [`enable`](Self::enable) does, and the peer
+    /// answered `DO`), or [`TelnetOption::MCCP3`] with MCCP3 on the peer's
+    /// side (it sent `WILL MCCP3`, and we answered `DO`). Otherwise the
+    /// call fails with an [`io::ErrorKind::InvalidInput`] error that says
+    /// which condition failed, and sends nothing. If our output is
+    /// compressed already, under either option, it queues nothing and only
+    /// flushes.
+    ///
+    /// The stream ends with [`end_compression`](Self::end_compression),
+    /// with [`shutdown`](Self::shutdown), or by itself once the option is
+    /// off (the peer sent `DONT MCCP2` or `WONT MCCP3`, or the application
+    /// turned it off with [`disable`](Self::disable)): the output queued up
+    /// to the next flush, the reply to that negotiation included, is the
+    /// last inside the stream, and what follows is plain telnet.
+    ///
+    /// Waits until the output is written, as [`write`](Self::write) does,
+    /// with the session's timeout. On [`Error::Timeout`] compression is on
+    /// all the same: what was not written goes out, compressed, with the
+    /// next call that writes, flushes or reads.
+    ///
+    /// While on, the session holds the compressor's state: about 300 KiB
+    /// with flate2's default backend, freed when the stream ends.
+    ///
+    /// Cancel safety: compression starts and the marker is queued on the
+    /// first poll; dropped later, the rest is sent by the next call that
+    /// writes, flushes or reads. Nothing is sent twice.
+    ///
+    /// ```no_run
+    /// use telnet_proto::{Side, TelnetOption};
+    /// # async fn run(telnet: &mut telnet_tokio::Telnet) -> telnet_tokio::Result<()> {
+    /// telnet.enable(Side::Local, TelnetOption::MCCP2).await?;
+    /// // ... later, once the client has answered DO MCCP2:
+    /// if telnet.is_enabled(Side::Local, TelnetOption::MCCP2) {
+    ///     telnet.start_compression(TelnetOption::MCCP2).await?;
+    /// }
+    /// telnet.write_text("compressed from here on\n").await?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "mccp")]
+    pub async fn start_compression(&mut self, option: TelnetOption) -> Result<()> {
+        inflate::check_start(&self.session, option)?;
+        // A stream whose option went off and that no flush ended yet ends
+        // here, before a new one may start.
+        inflate::seal(
+            &mut self.st.deflater,
+            &self.session,
+            &mut self.st.out,
+            self.st.out_raw,
+        )?;
+        self.st.out_raw = self.st.out.len();
+        if self.st.deflater.is_none() {
+            tracing::debug!(target: "telnet_tokio", "send SB {option}: output compression starts");
+            let _ = encode::put_subnegotiation(option, &[], &mut self.st.out);
+            self.st.deflater = Some(Box::new(Deflater::new(option)));
+            self.st.out_raw = self.st.out.len();
+        }
+        self.flush_out(deadline(self.st.timeout)).await
+    }
+
+    /// Ends the compression of our output
+    /// ([`start_compression`](Self::start_compression)): what is queued is
+    /// compressed, then the zlib stream ends (`Z_FINISH`); what is sent
+    /// later is plain telnet. When our output is not compressed it queues
+    /// nothing and only flushes.
+    ///
+    /// Waits and times out as [`write`](Self::write) does; the stream is
+    /// ended all the same. Cancel safety: the end is queued on the first
+    /// poll; dropped later, the rest is sent by the next call that writes,
+    /// flushes or reads.
+    #[cfg(feature = "mccp")]
+    pub async fn end_compression(&mut self) -> Result<()> {
+        inflate::end(&mut self.st.deflater, &mut self.st.out, self.st.out_raw)?;
+        self.st.out_raw = self.st.out.len();
+        self.flush_out(deadline(self.st.timeout)).await
+    }
+
     /// Writes everything queued and flushes the stream. Uses the session's
     /// timeout.
     ///
@@ -693,10 +803,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     }
 
     /// Flushes, then shuts the stream's write side down (the peer sees the
-    /// end of the connection; reading may go on).
+    /// end of the connection; reading may go on). A compressed stream of
+    /// our output (MCCP) is ended first, so that the peer gets all of it.
     ///
     /// Cancel safety: cancel-safe; calling it again continues.
     pub async fn shutdown(&mut self) -> Result<()> {
+        self.st.end_compression()?;
         self.flush_out(deadline(self.st.timeout)).await?;
         poll_fn(|cx| Pin::new(&mut self.stream).poll_shutdown(cx)).await?;
         Ok(())
@@ -787,8 +899,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     }
 
     /// Writes queued output until it is all written or the stream is not
-    /// ready.
+    /// ready. While our output is compressed, what was queued since the
+    /// last call is compressed first (and the stream ended, if its option
+    /// went off).
     fn poll_flush_out(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if self.st.deflater.is_some() {
+            inflate::seal(
+                &mut self.st.deflater,
+                &self.session,
+                &mut self.st.out,
+                self.st.out_raw,
+            )?;
+            self.st.out_raw = self.st.out.len();
+        }
         while self.st.out_head < self.st.out.len() {
             let pending = &self.st.out[self.st.out_head..];
             let n = ready!(Pin::new(&mut self.stream).poll_write(cx, pending))?;
@@ -879,7 +1002,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     /// Writes queued output on the read path; a failure is kept for the
     /// next write, so that reading can go on and deliver what came.
     fn poll_flush_replies(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if self.st.out_head == self.st.out.len() {
+        // While compressing, the flush also ends the stream if the option
+        // went off, even with nothing queued.
+        if self.st.out_head == self.st.out.len() && self.st.deflater.is_none() {
             return Poll::Ready(());
         }
         match self.poll_flush_out(cx) {
@@ -1023,6 +1148,14 @@ impl State {
     fn drop_output(&mut self) {
         self.out = Vec::new();
         self.out_head = 0;
+        self.out_raw = 0;
+    }
+
+    /// Ends the compression of our output, if on, in the output buffer.
+    fn end_compression(&mut self) -> io::Result<()> {
+        inflate::end(&mut self.deflater, &mut self.out, self.out_raw)?;
+        self.out_raw = self.out.len();
+        Ok(())
     }
 
     /// Everything queued was sent. A small buffer is kept for the next
@@ -1036,6 +1169,7 @@ impl State {
             self.out.clear();
         }
         self.out_head = 0;
+        self.out_raw = 0;
     }
 
     fn push_event(&mut self, item: Item) {
@@ -1150,7 +1284,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Telnet<S> {
 impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Telnet<S> {
     /// Writes data with every 0xFF doubled. Runs of bytes without 0xFF go
     /// to the stream directly once earlier output is written; the escaped
-    /// form of a 0xFF is queued and counted as written.
+    /// form of a 0xFF is queued and counted as written. While our output is
+    /// compressed (MCCP), all of it is queued that way, up to the output
+    /// limit at a time, and goes through the compressor.
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -1162,9 +1298,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Telnet<S> {
             return Poll::Ready(Err(e));
         }
         ready!(this.poll_flush_out(cx))?;
+        let compressed = this.st.deflater.is_some();
         match memchr::memchr(IAC, buf) {
-            Some(0) => {
-                // Queue the escaped bytes, a bounded amount at a time.
+            Some(i) if i > 0 && !compressed => Pin::new(&mut this.stream).poll_write(cx, &buf[..i]),
+            None if !compressed => Pin::new(&mut this.stream).poll_write(cx, buf),
+            _ => {
+                // Queue the escaped bytes (all of them while compressing),
+                // a bounded amount at a time.
                 let take = buf.len().min(this.st.output_limit);
                 let _ = encode::put_data(&buf[..take], &mut this.st.out);
                 if let Poll::Ready(Err(e)) = this.poll_flush_out(cx) {
@@ -1172,8 +1312,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Telnet<S> {
                 }
                 Poll::Ready(Ok(take))
             }
-            Some(i) => Pin::new(&mut this.stream).poll_write(cx, &buf[..i]),
-            None => Pin::new(&mut this.stream).poll_write(cx, buf),
         }
     }
 
@@ -1187,8 +1325,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Telnet<S> {
         Pin::new(&mut this.stream).poll_flush(cx)
     }
 
+    /// Ends a compressed stream of our output (MCCP) first, then writes
+    /// what is queued and shuts the stream down.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        this.st.end_compression()?;
         ready!(this.poll_flush_out(cx))?;
         Pin::new(&mut this.stream).poll_shutdown(cx)
     }
