@@ -68,7 +68,7 @@ impl Sink for SliceSink<'_> {
     fn put(&mut self, bytes: &[u8]) {
         // The caller checked the total size beforehand, so this range is in
         // bounds; a failure here would be a bug in a size computation.
-        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        crate::copy::copy(&mut self.buf[self.len..self.len + bytes.len()], bytes);
         self.len += bytes.len();
     }
 }
@@ -196,7 +196,7 @@ fn escape_into(src: &[u8], dst: &mut [u8]) -> usize {
     let mut start = 0;
     while let Some(k) = memchr::memchr(IAC, &src[start..]) {
         // Through the 0xFF, then the 0xFF once more.
-        dst[n..=n + k].copy_from_slice(&src[start..=start + k]);
+        crate::copy::copy(&mut dst[n..=n + k], &src[start..=start + k]);
         dst[n + k + 1] = IAC;
         n += k + 2;
         start += k + 1;
@@ -216,7 +216,7 @@ fn escape_into(src: &[u8], dst: &mut [u8]) -> usize {
         }
     }
     let rest = &src[start..];
-    dst[n..n + rest.len()].copy_from_slice(rest);
+    crate::copy::copy(&mut dst[n..n + rest.len()], rest);
     n + rest.len()
 }
 
@@ -258,7 +258,7 @@ fn text_into(src: &[u8], dst: &mut [u8]) -> usize {
     let mut start = 0;
     while let Some(k) = memchr::memchr3(IAC, CR, LF, &src[start..]) {
         let i = start + k;
-        dst[n..n + k].copy_from_slice(&src[start..i]);
+        crate::copy::copy(&mut dst[n..n + k], &src[start..i]);
         n = text_special(src, i, dst, n + k);
         start = i + 1;
         if k < DENSE_GAP {
@@ -281,7 +281,7 @@ fn text_into(src: &[u8], dst: &mut [u8]) -> usize {
         }
     }
     let rest = &src[start..];
-    dst[n..n + rest.len()].copy_from_slice(rest);
+    crate::copy::copy(&mut dst[n..n + rest.len()], rest);
     n + rest.len()
 }
 

@@ -168,6 +168,7 @@
 
 mod command;
 pub mod consts;
+mod copy;
 pub mod encode;
 pub mod negotiation;
 mod option;

@@ -681,10 +681,27 @@ impl<S: Read + Write> Telnet<S> {
     pub fn write(&mut self, data: &[u8]) -> Result<()> {
         self.check_writable()?;
         tracing::trace!(target: "telnet_std::wire", "data {} bytes", data.len());
-        queue_encoded(&mut self.core.out, encode::data_len(data), |dst| {
-            encode::data(data, dst)
-        });
+        let len = encode::data_len(data);
+        if len == data.len() && self.core.out.is_empty() && !self.is_compressing() {
+            // No 0xFF to double and nothing queued before it: the data goes
+            // to the stream as it is, without a copy.
+            tracing::trace!(target: "telnet_std::wire", "send {}", Hex(data));
+            return self
+                .stream
+                .write_all(data)
+                .and_then(|()| self.stream.flush())
+                .map_err(Error::Io);
+        }
+        queue_encoded(&mut self.core.out, len, |dst| encode::data(data, dst));
         self.flush_out()
+    }
+
+    /// Whether our output is compressed (MCCP).
+    fn is_compressing(&self) -> bool {
+        #[cfg(feature = "mccp")]
+        return self.deflater.is_some();
+        #[cfg(not(feature = "mccp"))]
+        false
     }
 
     /// Send text and flush: `\n` as CR LF, a bare `\r` as CR NUL, 0xFF
@@ -1289,7 +1306,7 @@ impl<S: Read + Write + Ready> Read for Telnet<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let available = self.fill_buf()?;
         let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
+        copy(&mut buf[..n], &available[..n]);
         self.consume(n);
         Ok(n)
     }
@@ -1381,6 +1398,32 @@ fn compression_side(option: TelnetOption) -> Result<Side> {
     }
 }
 
+/// The largest piece [`copy`] and [`extend`] hand to `memcpy` at once.
+///
+/// glibc's `memcpy` (2.36, Debian 12) moves 4 KiB and more with
+/// `rep movsb`, which on AMD Zen 3 runs at 1.5 to 2.7 GB/s into a
+/// destination that is not 64-byte aligned, against 54 GB/s and more in
+/// pieces under that size (measured on an EPYC under KVM). Received data
+/// lands at any offset of a `Vec`: copied 16 KiB at a time, it cost the
+/// echo service about a third of its throughput there; the extra calls
+/// cost nothing measurable elsewhere.
+const COPY_PIECE: usize = 2048;
+
+/// `dst.copy_from_slice(src)`, [`COPY_PIECE`] bytes at a time.
+fn copy(dst: &mut [u8], src: &[u8]) {
+    for (to, from) in dst.chunks_mut(COPY_PIECE).zip(src.chunks(COPY_PIECE)) {
+        to.copy_from_slice(from);
+    }
+}
+
+/// `vec.extend_from_slice(bytes)`, [`COPY_PIECE`] bytes at a time.
+fn extend(vec: &mut Vec<u8>, bytes: &[u8]) {
+    vec.reserve(bytes.len());
+    for piece in bytes.chunks(COPY_PIECE) {
+        vec.extend_from_slice(piece);
+    }
+}
+
 /// An owned copy of an event that goes to the handler.
 enum Owned {
     /// A received negotiation, and the state change it made, if any.
@@ -1433,7 +1476,8 @@ impl Core {
 
     fn take(&mut self, n: usize) -> Vec<u8> {
         let n = n.min(self.data().len());
-        let taken = self.data()[..n].to_vec();
+        let mut taken = Vec::with_capacity(n);
+        extend(&mut taken, &self.data()[..n]);
         self.consume(n);
         taken
     }
@@ -1523,7 +1567,7 @@ impl Core {
             let mut compression = false;
             while let Some(event) = feed.poll_event() {
                 match event {
-                    Event::Data(data) => cooked.extend_from_slice(data),
+                    Event::Data(data) => extend(cooked, data),
                     Event::Negotiation {
                         received,
                         reply,

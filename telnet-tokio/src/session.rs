@@ -1122,7 +1122,8 @@ impl State {
         if n == self.cooked.len() - self.head {
             return self.take_all();
         }
-        let taken = self.cooked[self.head..self.head + n].to_vec();
+        let mut taken = Vec::with_capacity(n);
+        extend(&mut taken, &self.cooked[self.head..self.head + n]);
         self.head += n;
         // Reclaim the consumed front once it is most of the buffer.
         if self.head > 4096 && self.head * 2 > self.cooked.len() {
@@ -1137,7 +1138,8 @@ impl State {
         let all = if self.head == 0 {
             core::mem::take(&mut self.cooked)
         } else {
-            let rest = self.cooked[self.head..].to_vec();
+            let mut rest = Vec::with_capacity(self.cooked.len() - self.head);
+            extend(&mut rest, &self.cooked[self.head..]);
             self.cooked = Vec::new();
             rest
         };
@@ -1194,7 +1196,7 @@ impl State {
                         data = &data[n..];
                     }
                 }
-                self.cooked.extend_from_slice(data);
+                extend(&mut self.cooked, data);
             }
             Event::Negotiation {
                 received,
@@ -1332,5 +1334,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Telnet<S> {
         this.st.end_compression()?;
         ready!(this.poll_flush_out(cx))?;
         Pin::new(&mut this.stream).poll_shutdown(cx)
+    }
+}
+
+/// The largest piece [`extend`] hands to `memcpy` at once.
+///
+/// glibc's `memcpy` (2.36, Debian 12) moves 4 KiB and more with
+/// `rep movsb`, which on AMD Zen 3 runs at 1.5 to 2.7 GB/s into a
+/// destination that is not 64-byte aligned, against 54 GB/s and more in
+/// pieces under that size (measured on an EPYC under KVM); received data
+/// lands at any offset of a `Vec`.
+const COPY_PIECE: usize = 2048;
+
+/// `vec.extend_from_slice(bytes)`, [`COPY_PIECE`] bytes at a time.
+fn extend(vec: &mut Vec<u8>, bytes: &[u8]) {
+    vec.reserve(bytes.len());
+    for piece in bytes.chunks(COPY_PIECE) {
+        vec.extend_from_slice(piece);
     }
 }

@@ -169,7 +169,7 @@ fn lane_hits<const N: usize>(lane: &[u8; 16], needles: [u8; N]) -> u64 {
 pub(super) fn copy_short(dst: &mut [u8], src: &[u8]) {
     let n = src.len();
     if dst.len() != n || !(16..=64).contains(&n) {
-        dst.copy_from_slice(src);
+        crate::copy::copy(dst, src);
         return;
     }
     for k in 0..4 {

@@ -885,7 +885,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
                     Some(Step::Event(Event::Data(bytes))) => {
                         // One byte (a held CR, or IAC IAC cut between two
                         // inputs), and the buffer has room for it.
-                        out.data[out.len..out.len + bytes.len()].copy_from_slice(bytes);
+                        crate::copy::copy(&mut out.data[out.len..out.len + bytes.len()], bytes);
                         out.len += bytes.len();
                     }
                     Some(step) => return Some(step),
@@ -1286,7 +1286,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
             return false;
         }
         if let Some(Event::Data(bytes)) = self.data(&rest[..rest.len().min(room)]) {
-            out.data[out.len..out.len + bytes.len()].copy_from_slice(bytes);
+            crate::copy::copy(&mut out.data[out.len..out.len + bytes.len()], bytes);
             out.len += bytes.len();
         }
         true
@@ -1305,7 +1305,7 @@ impl<'i, const SB_CAP: usize> Feed<'_, 'i, SB_CAP> {
         let more = loop {
             let search = &rest[i..n.min(i + (room - o))];
             let len = find_stop::<NVT>(search).unwrap_or(search.len());
-            dst[o..o + len].copy_from_slice(&search[..len]);
+            crate::copy::copy(&mut dst[o..o + len], &search[..len]);
             i += len;
             o += len;
             if len == search.len() {
