@@ -759,13 +759,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
         inflate::check_start(&self.session, option)?;
         // A stream whose option went off and that no flush ended yet ends
         // here, before a new one may start.
-        inflate::seal(
-            &mut self.st.deflater,
-            &self.session,
-            &mut self.st.out,
-            self.st.out_raw,
-        )?;
-        self.st.out_raw = self.st.out.len();
+        self.st.seal(&self.session)?;
         if self.st.deflater.is_none() {
             tracing::debug!(target: "telnet_tokio", "send SB {option}: output compression starts");
             let _ = encode::put_subnegotiation(option, &[], &mut self.st.out);
@@ -904,13 +898,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Telnet<S> {
     /// went off).
     fn poll_flush_out(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if self.st.deflater.is_some() {
-            inflate::seal(
-                &mut self.st.deflater,
-                &self.session,
-                &mut self.st.out,
-                self.st.out_raw,
-            )?;
-            self.st.out_raw = self.st.out.len();
+            self.st.seal(&self.session)?;
         }
         while self.st.out_head < self.st.out.len() {
             let pending = &self.st.out[self.st.out_head..];
@@ -1151,6 +1139,15 @@ impl State {
         self.out = Vec::new();
         self.out_head = 0;
         self.out_raw = 0;
+    }
+
+    /// Compresses what was queued since the last call while our output
+    /// is compressed, and ends the stream if its option went off
+    /// ([`inflate::seal`]).
+    fn seal(&mut self, session: &Session) -> io::Result<()> {
+        inflate::seal(&mut self.deflater, session, &mut self.out, self.out_raw)?;
+        self.out_raw = self.out.len();
+        Ok(())
     }
 
     /// Ends the compression of our output, if on, in the output buffer.
