@@ -125,6 +125,13 @@ impl Deflater {
                 .map_err(|e| Error::Io(std::io::Error::other(format!("MCCP compression: {e}"))))?;
             // At most the length of the slice given to zlib.
             let used = usize::try_from(self.z.total_in() - before).unwrap_or(input.len());
+            if used == 0 && !input.is_empty() && out.len() < out.capacity() {
+                // Room and input, and zlib took nothing: it never does, but
+                // this loop must not spin if it did.
+                return Err(Error::Io(std::io::Error::other(
+                    "MCCP compression made no progress",
+                )));
+            }
             input = &input[used.min(input.len())..];
             // A flush is complete once zlib stops short of the room it had.
             let done = match finish {

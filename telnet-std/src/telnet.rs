@@ -1398,15 +1398,11 @@ fn compression_side(option: TelnetOption) -> Result<Side> {
     }
 }
 
-/// The largest piece [`copy`] and [`extend`] hand to `memcpy` at once.
-///
-/// glibc's `memcpy` (2.36, Debian 12) moves 4 KiB and more with
-/// `rep movsb`, which on AMD Zen 3 runs at 1.5 to 2.7 GB/s into a
-/// destination that is not 64-byte aligned, against 54 GB/s and more in
-/// pieces under that size (measured on an EPYC under KVM). Received data
-/// lands at any offset of a `Vec`: copied 16 KiB at a time, it cost the
-/// echo service about a third of its throughput there; the extra calls
-/// cost nothing measurable elsewhere.
+/// The largest piece [`copy`] and [`extend`] hand to `memcpy` at once: as in
+/// telnet-proto's own long copies, under the 4 KiB from which glibc's
+/// `memcpy` uses `rep movsb`, slow on AMD Zen 3 into a destination that is
+/// not 64-byte aligned (benches/README.md, "The copy that cost half of the
+/// echo").
 const COPY_PIECE: usize = 2048;
 
 /// `dst.copy_from_slice(src)`, [`COPY_PIECE`] bytes at a time.

@@ -1334,13 +1334,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Telnet<S> {
     }
 }
 
-/// The largest piece [`extend`] hands to `memcpy` at once.
-///
-/// glibc's `memcpy` (2.36, Debian 12) moves 4 KiB and more with
-/// `rep movsb`, which on AMD Zen 3 runs at 1.5 to 2.7 GB/s into a
-/// destination that is not 64-byte aligned, against 54 GB/s and more in
-/// pieces under that size (measured on an EPYC under KVM); received data
-/// lands at any offset of a `Vec`.
+/// The largest piece [`extend`] hands to `memcpy` at once: as in
+/// telnet-proto's own long copies, under the 4 KiB from which glibc's
+/// `memcpy` uses `rep movsb`, slow on AMD Zen 3 into a destination that is
+/// not 64-byte aligned (benches/README.md, "The copy that cost half of the
+/// echo").
 const COPY_PIECE: usize = 2048;
 
 /// `vec.extend_from_slice(bytes)`, [`COPY_PIECE`] bytes at a time.
